@@ -1,0 +1,53 @@
+"""Catalog downloads, whole for completed jobs and partial for ended ones."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from catalogsvc.api.deps import JobServiceDep
+from catalogsvc.domain import JobStatus
+from catalogsvc.errors import JobStillActive
+from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+
+router = APIRouter(prefix="/api", tags=["catalog"])
+
+
+@router.get(
+    "/jobs/{job_id}/catalog",
+    response_class=Response,
+    responses={
+        200: {"description": "The catalog file", "content": {"text/plain": {}}},
+        404: {"description": "No job with this id"},
+        409: {"description": "The job is still queued or running"},
+    },
+)
+async def download_catalog(
+    jobs: JobServiceDep,
+    job_id: str,
+    format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
+        CatalogFormat.markdown
+    ),
+) -> Response:
+    """The job's catalog, grouped by category; partial for cancelled, failed or interrupted jobs."""
+    snapshot = await jobs.get_job(job_id)
+    status = JobStatus(snapshot.job.status)
+    if not status.is_terminal:
+        raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
+    papers = await jobs.list_papers(job_id)
+    partial = status is not JobStatus.completed
+    rendered = await asyncio.to_thread(
+        render_catalog,
+        format,
+        papers,
+        job_id=job_id,
+        title=f"Catalog of job {job_id}",
+        partial=partial,
+    )
+    return Response(
+        content=rendered.content,
+        media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
+    )

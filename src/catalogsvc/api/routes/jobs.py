@@ -1,0 +1,132 @@
+"""Jobs: submit, list, inspect, cancel, resume, reclassify, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Response, UploadFile, status
+
+from catalogsvc.api.deps import JobServiceDep
+from catalogsvc.api.schemas import (
+    CancelManyIn,
+    CancelManyOut,
+    CancelResult,
+    FolderJobIn,
+    JobFileOut,
+    JobOut,
+    JobPage,
+    ReclassifyIn,
+    ResumeIn,
+)
+from catalogsvc.domain import JobKind, JobStatus, Paper
+from catalogsvc.pipeline.taxonomies import resolve_taxonomy
+
+router = APIRouter(prefix="/api", tags=["jobs"])
+
+ACCEPTED = status.HTTP_202_ACCEPTED
+Responses = dict[int | str, dict[str, Any]]
+NOT_FOUND: Responses = {404: {"description": "No job with this id"}}
+CONFLICT: Responses = {409: {"description": "The job's state does not allow this"}}
+
+
+@router.post("/jobs", status_code=ACCEPTED)
+async def submit_upload_job(
+    jobs: JobServiceDep,
+    files: Annotated[list[UploadFile], Form(description="One or more PDF files.")],
+    taxonomy: Annotated[
+        str | None,
+        Form(description='A built-in taxonomy name, or a JSON list of {"name", "description"}.'),
+    ] = None,
+) -> JobOut:
+    """Upload PDFs and start a job over them."""
+    uploads = [(upload.filename or "", upload.file) for upload in files]
+    snapshot = await jobs.submit_upload(uploads, resolve_taxonomy(taxonomy))
+    return JobOut.from_snapshot(snapshot)
+
+
+@router.post(
+    "/jobs/folder",
+    status_code=ACCEPTED,
+    responses={403: {"description": "The folder is outside CATALOGSVC_ALLOWED_ROOTS"}},
+)
+async def submit_folder_job(jobs: JobServiceDep, body: FolderJobIn) -> JobOut:
+    """Start a job over the PDFs of a folder on the server."""
+    snapshot = await jobs.submit_folder(
+        body.path, recursive=body.recursive, taxonomy=resolve_taxonomy(body.taxonomy)
+    )
+    return JobOut.from_snapshot(snapshot)
+
+
+@router.get("/jobs")
+async def list_jobs(
+    jobs: JobServiceDep,
+    status: Annotated[list[JobStatus] | None, Query(description="Repeat to allow several.")] = None,
+    kind: JobKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+) -> JobPage:
+    """The job history, newest first, with status and kind filters and cursor paging."""
+    snapshots, next_cursor = await jobs.list_jobs(
+        statuses=status or [], kind=kind, limit=limit, cursor=int(cursor) if cursor else None
+    )
+    return JobPage(
+        items=[JobOut.from_snapshot(s) for s in snapshots],
+        next_cursor=str(next_cursor) if next_cursor is not None else None,
+    )
+
+
+@router.post("/jobs/cancel")
+async def cancel_jobs(jobs: JobServiceDep, body: CancelManyIn) -> CancelManyOut:
+    """Cancel several jobs; each id gets its own outcome."""
+    outcomes = await jobs.cancel_jobs(body.ids)
+    return CancelManyOut(results=[CancelResult(id=o.id, outcome=o.outcome) for o in outcomes])
+
+
+@router.get("/jobs/{job_id}", responses=NOT_FOUND)
+async def get_job(jobs: JobServiceDep, job_id: str) -> JobOut:
+    """One job with its live progress."""
+    return JobOut.from_snapshot(await jobs.get_job(job_id))
+
+
+@router.post("/jobs/{job_id}/cancel", responses={**NOT_FOUND, **CONFLICT})
+@router.post("/cancel/{job_id}", responses={**NOT_FOUND, **CONFLICT}, include_in_schema=False)
+async def cancel_job(jobs: JobServiceDep, job_id: str) -> JobOut:
+    """Cancel a queued or running job; cancelling a cancelled job again changes nothing."""
+    return JobOut.from_snapshot(await jobs.cancel_job(job_id))
+
+
+@router.get("/jobs/{job_id}/files", responses=NOT_FOUND)
+async def list_job_files(jobs: JobServiceDep, job_id: str) -> list[JobFileOut]:
+    """Per-file progress: pending, done, failed (with the reason) or skipped."""
+    return [JobFileOut.from_row(row) for row in await jobs.list_files(job_id)]
+
+
+@router.get("/jobs/{job_id}/papers", responses=NOT_FOUND)
+async def list_job_papers(jobs: JobServiceDep, job_id: str) -> list[Paper]:
+    """The papers extracted so far (partial for cancelled, failed or interrupted jobs)."""
+    return await jobs.list_papers(job_id)
+
+
+@router.post("/jobs/{job_id}/resume", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
+async def resume_job(jobs: JobServiceDep, job_id: str, body: ResumeIn | None = None) -> JobOut:
+    """Start a new job over the files this one did not finish, reusing its papers."""
+    retry_failed = body.retry_failed if body else False
+    return JobOut.from_snapshot(await jobs.resume_job(job_id, retry_failed=retry_failed))
+
+
+@router.post("/jobs/{job_id}/reclassify", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
+async def reclassify_job(
+    jobs: JobServiceDep, job_id: str, body: ReclassifyIn | None = None
+) -> JobOut:
+    """Start a new job that classifies this job's papers again, without re-extracting."""
+    taxonomy = resolve_taxonomy(body.taxonomy) if body and body.taxonomy is not None else None
+    return JobOut.from_snapshot(await jobs.reclassify_job(job_id, taxonomy))
+
+
+@router.delete(
+    "/jobs/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**NOT_FOUND, **CONFLICT}
+)
+async def delete_job(jobs: JobServiceDep, job_id: str) -> Response:
+    """Remove a finished job, its papers, catalogs and uploaded files."""
+    await jobs.delete_job(job_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

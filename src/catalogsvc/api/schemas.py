@@ -1,0 +1,164 @@
+"""Request and response models of the HTTP API (they are also the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
+from catalogsvc.jobs.service import CancelOutcomeKind, JobSnapshot
+from catalogsvc.store.models import JobFileRow
+
+TaxonomyField = Annotated[
+    str | list[Category] | None,
+    Field(
+        description="A built-in taxonomy name, or a list of {name, description}.",
+        examples=["research-fields", [{"name": "Robotics", "description": "robots"}]],
+    ),
+]
+
+
+class ProgressOut(BaseModel):
+    files_total: int = Field(examples=[12])
+    files_done: int = Field(examples=[7], description="Finished files, failed ones included.")
+    files_failed: int = Field(examples=[1])
+    papers: int = Field(examples=[6])
+
+
+class TaxonomyOut(BaseModel):
+    name: str = Field(examples=["research-fields"])
+    categories: list[Category]
+
+
+class JobOut(BaseModel):
+    """A job with its live progress."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "3f2c9a0b8d7e4f5a9c1b2d3e4f5a6b7c",
+                    "kind": "process",
+                    "status": "running",
+                    "phase": "extracting",
+                    "error": None,
+                    "created_at": "2026-11-25T10:00:00Z",
+                    "start_time": "2026-11-25T10:00:01Z",
+                    "end_time": None,
+                    "cancel_requested_at": None,
+                    "parent_id": None,
+                    "taxonomy": {"name": "research-fields", "categories": []},
+                    "classifier": "offline",
+                    "timings": {"extracting": 1.25},
+                    "progress": {
+                        "files_total": 12,
+                        "files_done": 7,
+                        "files_failed": 1,
+                        "papers": 6,
+                    },
+                }
+            ]
+        }
+    )
+
+    id: str
+    kind: JobKind
+    status: JobStatus
+    phase: JobPhase
+    error: str | None
+    created_at: datetime
+    start_time: datetime | None
+    end_time: datetime | None
+    cancel_requested_at: datetime | None
+    parent_id: str | None
+    taxonomy: TaxonomyOut
+    classifier: str = Field(examples=["offline", "openai:gpt-4o-mini"])
+    timings: dict[str, float] = Field(examples=[{"extracting": 3.2, "classifying": 0.1}])
+    progress: ProgressOut
+
+    @classmethod
+    def from_snapshot(cls, snapshot: JobSnapshot) -> JobOut:
+        job, progress = snapshot.job, snapshot.progress
+        return cls(
+            id=job.id,
+            kind=JobKind(job.kind),
+            status=JobStatus(job.status),
+            phase=JobPhase(job.phase),
+            error=job.error,
+            created_at=job.created_at,
+            start_time=job.start_time,
+            end_time=job.end_time,
+            cancel_requested_at=job.cancel_requested_at,
+            parent_id=job.parent_id,
+            taxonomy=TaxonomyOut.model_validate(job.taxonomy),
+            classifier=job.classifier,
+            timings=job.timings,
+            progress=ProgressOut(
+                files_total=progress.files_total,
+                files_done=progress.files_done,
+                files_failed=progress.files_failed,
+                papers=progress.papers,
+            ),
+        )
+
+
+class JobPage(BaseModel):
+    items: list[JobOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class JobFileOut(BaseModel):
+    file_name: str = Field(examples=["attention.pdf"])
+    state: FileState
+    error: str | None = Field(examples=[None, "not a PDF file"])
+    paper_id: int | None
+
+    @classmethod
+    def from_row(cls, row: JobFileRow) -> JobFileOut:
+        return cls(
+            file_name=row.file_name,
+            state=FileState(row.state),
+            error=row.error,
+            paper_id=row.paper_id,
+        )
+
+
+class FolderJobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, examples=["/srv/papers/2024"])
+    recursive: bool = False
+    taxonomy: TaxonomyField = None
+
+
+class CancelManyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] = Field(min_length=1, max_length=500, examples=[["3f2c9a0b8d7e4f5a"]])
+
+
+class CancelResult(BaseModel):
+    id: str
+    outcome: CancelOutcomeKind
+
+
+class CancelManyOut(BaseModel):
+    results: list[CancelResult]
+
+
+class ResumeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    retry_failed: bool = Field(default=False, description="Also run the files that failed again.")
+
+
+class ReclassifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    taxonomy: TaxonomyField = None
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"] = "ok"

@@ -1,0 +1,120 @@
+"""create_app(settings): the FastAPI application, its lifespan, routers and error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from catalogsvc import __version__
+from catalogsvc.api.deps import Services
+from catalogsvc.api.errors import install_error_handlers
+from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
+from catalogsvc.domain import Taxonomy
+from catalogsvc.jobs.context import CancelScope, JobContext
+from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.runner import JobRunner
+from catalogsvc.jobs.service import JobService
+from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.pipeline.classify import Classifier, OfflineClassifier
+from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.pipeline.pool import ExtractFn, ExtractionPool
+from catalogsvc.pipeline.run import run_pipeline
+from catalogsvc.settings import Settings
+from catalogsvc.store.db import create_store_engine, upgrade_schema
+from catalogsvc.store.models import JobRow
+from catalogsvc.store.repository import Store
+
+log = logging.getLogger("catalogsvc")
+
+ClassifierFactory = Callable[[Settings], Classifier]
+
+
+def default_classifier(settings: Settings) -> Classifier:
+    return OfflineClassifier()
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings,
+    *,
+    extract: ExtractFn = extract_paper,
+    classifier_factory: ClassifierFactory = default_classifier,
+    recover_stale: bool = True,
+) -> AsyncIterator[tuple[Services, JobRunner]]:
+    """Build every long-lived object, yield them, and stop them in order."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_store_engine(settings.resolved_database_url)
+    await asyncio.to_thread(upgrade_schema, engine)
+    store = Store(engine)
+    bus = EventBus()
+    transitions = JobTransitions(store, bus)
+    stale = await transitions.interrupt_stale_jobs() if recover_stale else []
+    if stale:
+        log.warning("marked %d job(s) left active by a previous process as interrupted", len(stale))
+    pool = ExtractionPool(extract, size=settings.extract_workers, timeout_s=settings.file_timeout_s)
+    await pool.start()
+    classifier = classifier_factory(settings)
+
+    def context_for(job: JobRow, scope: CancelScope) -> JobContext:
+        return JobContext(
+            job=job,
+            taxonomy=Taxonomy.model_validate(job.taxonomy),
+            scope=scope,
+            store=store,
+            bus=bus,
+            transitions=transitions,
+            pool=pool,
+            classifier=classifier,
+            catalogs_dir=settings.catalogs_dir,
+            classify_batch_size=settings.classify_batch_size,
+        )
+
+    runner = JobRunner(
+        transitions, run_pipeline, context_for, max_concurrent_jobs=settings.max_concurrent_jobs
+    )
+    service = JobService(settings, store, transitions, runner, classifier.name)
+    try:
+        yield Services(settings=settings, store=store, bus=bus, jobs=service), runner
+    finally:
+        await runner.shutdown()
+        await pool.close()
+        engine.dispose()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    extract: ExtractFn = extract_paper,
+    classifier_factory: ClassifierFactory = default_classifier,
+) -> FastAPI:
+    """The whole service; tests pass their own settings, extractor or classifier."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_services(
+            settings, extract=extract, classifier_factory=classifier_factory
+        ) as (services, runner):
+            app.state.services = services
+            app.state.runner = runner
+            yield
+
+    app = FastAPI(
+        title="catalogsvc",
+        version=__version__,
+        summary="Turn batches of scholarly PDFs into a classified catalog.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (jobs, catalog, events, taxonomies, health):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,203 @@
+"""The `catalogsvc` command: serve, run a folder in-process, list the history, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from catalogsvc.app import create_app, open_services
+from catalogsvc.domain import JobStatus, Paper
+from catalogsvc.errors import CatalogError
+from catalogsvc.jobs.service import JobService, JobSnapshot
+from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.pipeline.taxonomies import resolve_taxonomy
+from catalogsvc.settings import Settings
+from catalogsvc.store.db import create_store_engine, upgrade_schema
+from catalogsvc.store.repository import Store
+
+console = Console(stderr=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        result: int = args.command(args)
+    except CatalogError as error:
+        console.print(f"[red]error:[/red] {error.detail}")
+        return 2
+    return result
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalogsvc", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(command=_serve)
+
+    run = commands.add_parser("run", help="catalog a folder of PDFs in-process")
+    run.add_argument("folder", type=Path)
+    run.add_argument("--out", type=Path, default=Path("catalog"))
+    run.add_argument(
+        "--format",
+        action="append",
+        choices=[f.value for f in CatalogFormat],
+        default=None,
+        help="repeatable; default: every format",
+    )
+    run.add_argument("--recursive", action="store_true")
+    run.add_argument("--taxonomy", default=None, help="built-in name or JSON list of categories")
+    run.set_defaults(command=_run)
+
+    resume = commands.add_parser("resume", help="finish a cancelled, failed or interrupted job")
+    resume.add_argument("job_id")
+    resume.add_argument("--retry-failed", action="store_true")
+    resume.add_argument("--out", type=Path, default=Path("catalog"))
+    resume.add_argument("--format", action="append", choices=[f.value for f in CatalogFormat])
+    resume.set_defaults(command=_resume)
+
+    jobs = commands.add_parser("jobs", help="list the job history")
+    jobs.add_argument("--limit", type=int, default=50)
+    jobs.set_defaults(command=_jobs)
+
+    evaluate = commands.add_parser("eval", help="score extraction against a truth.jsonl")
+    evaluate.add_argument("corpus", type=Path)
+    evaluate.set_defaults(command=_eval)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings()
+    console.print(
+        f"catalogsvc on http://{args.host}:{args.port}/docs  (data in {settings.data_dir})"
+    )
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    folder = args.folder.resolve()
+    settings = Settings()
+    settings = settings.model_copy(update={"allowed_roots": [*settings.allowed_roots, folder]})
+    taxonomy = resolve_taxonomy(args.taxonomy)
+
+    async def submit(jobs: JobService) -> JobSnapshot:
+        return await jobs.submit_folder(str(folder), recursive=args.recursive, taxonomy=taxonomy)
+
+    return _write_outcome(*asyncio.run(_run_job(settings, submit)), args.out, args.format)
+
+
+def _resume(args: argparse.Namespace) -> int:
+    async def submit(jobs: JobService) -> JobSnapshot:
+        return await jobs.resume_job(args.job_id, retry_failed=args.retry_failed)
+
+    return _write_outcome(*asyncio.run(_run_job(Settings(), submit)), args.out, args.format)
+
+
+async def _run_job(
+    settings: Settings,
+    submit: Callable[[JobService], Awaitable[JobSnapshot]],
+) -> tuple[JobSnapshot, list[Paper]]:
+    # A server may share this database: its active jobs are not ours to mark interrupted.
+    async with open_services(settings, recover_stale=False) as (services, runner):
+        snapshot: JobSnapshot = await submit(services.jobs)
+        job_id = snapshot.job.id
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(
+            signal.SIGINT, lambda: asyncio.ensure_future(services.jobs.cancel_job(job_id))
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("extracting", total=snapshot.progress.files_total)
+            waiting = asyncio.ensure_future(runner.wait(job_id))
+            while not waiting.done():
+                current = await services.jobs.get_job(job_id)
+                bar.update(
+                    task, completed=current.progress.files_done, description=current.job.phase
+                )
+                await asyncio.wait([waiting], timeout=0.2)
+        loop.remove_signal_handler(signal.SIGINT)
+        return await services.jobs.get_job(job_id), await services.jobs.list_papers(job_id)
+
+
+def _write_outcome(
+    final: JobSnapshot, papers: list[Paper], out: Path, formats: list[str] | None
+) -> int:
+    """Write the (possibly partial) catalogs and say how the job ended."""
+    job_id = final.job.id
+    status = JobStatus(final.job.status)
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt in formats or [f.value for f in CatalogFormat]:
+        rendered = render_catalog(
+            CatalogFormat(fmt),
+            papers,
+            job_id=job_id,
+            title=f"Catalog of job {job_id}",
+            partial=status is not JobStatus.completed,
+        )
+        (out / rendered.filename).write_bytes(rendered.content)
+    progress = final.progress
+    console.print(
+        f"job {job_id}: [bold]{status}[/bold]; {progress.files_done}/{progress.files_total} files, "
+        f"{progress.files_failed} failed, {progress.papers} papers; catalogs in {out}"
+    )
+    if status is not JobStatus.completed:
+        console.print(f"resume it with: catalogsvc resume {job_id}")
+        return 130 if status is JobStatus.cancelled else 1
+    return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    settings = Settings()
+    engine = create_store_engine(settings.resolved_database_url)
+    upgrade_schema(engine)
+    store = Store(engine)
+    jobs = store.list_jobs(limit=args.limit)
+    counts = store.progress([job.id for job in jobs])
+    table = Table("id", "kind", "status", "created", "files", "failed", "papers", "error")
+    for job in jobs:
+        progress = counts[job.id]
+        table.add_row(
+            job.id,
+            job.kind,
+            job.status,
+            job.created_at.isoformat(timespec="seconds"),
+            f"{progress.files_done}/{progress.files_total}",
+            str(progress.files_failed),
+            str(progress.papers),
+            job.error or "",
+        )
+    Console().print(table)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from catalogsvc.evaluation import evaluate_corpus, render_eval_table
+
+    report = evaluate_corpus(args.corpus)
+    print(render_eval_table(report))
+    return 0 if report.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

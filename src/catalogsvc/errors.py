@@ -1,0 +1,73 @@
+"""The domain error tree; api/errors.py maps it to HTTP once."""
+
+from __future__ import annotations
+
+
+class CatalogError(Exception):
+    """Something went wrong in catalogsvc."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail or (self.__doc__ or type(self).__name__).strip()
+        super().__init__(self.detail)
+
+
+class JobNotFound(CatalogError):
+    """No job with this id."""
+
+
+class JobConflict(CatalogError):
+    """The job is not in a state that allows this."""
+
+
+class JobNotCancellable(JobConflict):
+    """The job has already finished and cannot be cancelled."""
+
+
+class JobStillActive(JobConflict):
+    """The job is still queued or running."""
+
+
+class JobNotResumable(JobConflict):
+    """Only cancelled, failed or interrupted jobs can be resumed."""
+
+
+class InvalidInput(CatalogError):
+    """The request is not valid."""
+
+    def __init__(self, detail: str | None = None, *, field: str = "body") -> None:
+        super().__init__(detail)
+        self.field = field
+
+
+class InvalidTaxonomy(InvalidInput):
+    """The taxonomy is not valid."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, field="taxonomy")
+
+
+class PathNotAllowed(CatalogError):
+    """This folder lies outside CATALOGSVC_ALLOWED_ROOTS."""
+
+
+class NotAFolder(InvalidInput):
+    """The path is not a folder."""
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, field="path")
+
+
+class UploadTooLarge(CatalogError):
+    """The upload is larger than CATALOGSVC_MAX_UPLOAD_MB."""
+
+
+class InvalidPDF(CatalogError):
+    """The file is not a readable PDF."""
+
+
+class ExtractionFailed(CatalogError):
+    """Extraction of this file failed."""
+
+
+class LLMError(CatalogError):
+    """The language model request failed."""

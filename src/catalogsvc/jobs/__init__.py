@@ -1,0 +1,1 @@
+"""Jobs: status transitions, the runner of job tasks, and the service the API calls."""

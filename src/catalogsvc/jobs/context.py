@@ -1,0 +1,112 @@
+"""What a running job's pipeline sees: its row, its tools, and its cancel scope."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from catalogsvc.domain import JobPhase, Taxonomy
+from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.pipeline.classify import Classifier
+from catalogsvc.pipeline.pool import ExtractionPool
+from catalogsvc.store.models import JobRow
+from catalogsvc.store.repository import Store
+
+T = TypeVar("T")
+
+
+class JobCancelled(Exception):
+    """The job's cancel event fired."""
+
+
+class StopReason(StrEnum):
+    user_cancel = "user_cancel"
+    shutdown = "shutdown"
+
+
+@dataclass
+class CancelScope:
+    """The cancel event of one job and why it was set."""
+
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+    reason: StopReason | None = None
+
+    def stop(self, reason: StopReason) -> None:
+        if self.reason is None:
+            self.reason = reason
+        self.event.set()
+
+
+@dataclass
+class JobContext:
+    """Everything one job's pipeline needs; phases receive it as their first argument."""
+
+    job: JobRow
+    taxonomy: Taxonomy
+    scope: CancelScope
+    store: Store
+    bus: EventBus
+    transitions: JobTransitions
+    pool: ExtractionPool
+    classifier: Classifier
+    catalogs_dir: Path
+    classify_batch_size: int
+    timings: dict[str, float] = field(default_factory=dict)
+    _phase: JobPhase | None = None
+    _phase_started: float = 0.0
+
+    @property
+    def job_id(self) -> str:
+        return self.job.id
+
+    @property
+    def cancelled(self) -> bool:
+        return self.scope.event.is_set()
+
+    def check_cancelled(self) -> None:
+        if self.cancelled:
+            raise JobCancelled
+
+    async def race(self, awaitable: Awaitable[T]) -> T:
+        """Await `awaitable` unless the cancel event fires first; then abandon it at once."""
+        self.check_cancelled()
+        work = asyncio.ensure_future(awaitable)
+        stop = asyncio.ensure_future(self.scope.event.wait())
+        try:
+            await asyncio.wait((work, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(BaseException):
+                    await work
+        if work.cancelled() or not work.done():
+            raise JobCancelled
+        return work.result()
+
+    async def enter_phase(self, phase: JobPhase) -> None:
+        self.check_cancelled()
+        self.close_phase()
+        self._phase = phase
+        self._phase_started = time.monotonic()
+        await self.transitions.enter_phase(self.job_id, phase, dict(self.timings))
+
+    def close_phase(self) -> dict[str, float]:
+        """Add the time spent in the current phase to the timings, and return them."""
+        if self._phase is not None:
+            elapsed = time.monotonic() - self._phase_started
+            self.timings[self._phase.value] = round(
+                self.timings.get(self._phase.value, 0.0) + elapsed, 4
+            )
+            self._phase = None
+        return dict(self.timings)
+
+    def publish(self, kind: str, data: dict[str, Any]) -> None:
+        self.bus.publish(self.job_id, kind, data)

@@ -1,0 +1,120 @@
+"""JobRunner: one asyncio task per job, at most MAX_CONCURRENT_JOBS running, each cancellable."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from catalogsvc.jobs.context import CancelScope, JobCancelled, JobContext, StopReason
+from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.store.models import JobRow
+
+log = logging.getLogger("catalogsvc.jobs")
+
+Pipeline = Callable[[JobContext], Awaitable[None]]
+ContextFactory = Callable[[JobRow, CancelScope], JobContext]
+
+SHUTDOWN_REASON = "Interrupted: the server shut down; resume the job to finish it"
+
+
+class JobRunner:
+    """Own the running job tasks and their cancel scopes."""
+
+    def __init__(
+        self,
+        transitions: JobTransitions,
+        pipeline: Pipeline,
+        context_factory: ContextFactory,
+        *,
+        max_concurrent_jobs: int,
+    ) -> None:
+        self._transitions = transitions
+        self._pipeline = pipeline
+        self._context_factory = context_factory
+        self._slots = asyncio.Semaphore(max_concurrent_jobs)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._scopes: dict[str, CancelScope] = {}
+        self._started: set[str] = set()
+
+    def launch(self, job: JobRow) -> None:
+        """Start the job's task; it waits as `queued` until a slot is free."""
+        scope = CancelScope()
+        self._scopes[job.id] = scope
+        task = asyncio.create_task(self._run(job, scope), name=f"job-{job.id}")
+        self._tasks[job.id] = task
+        task.add_done_callback(lambda _: self._forget(job.id))
+
+    def stop(self, job_id: str, reason: StopReason) -> None:
+        """Fire the job's cancel event; a job still waiting for a slot stops waiting."""
+        scope = self._scopes.get(job_id)
+        if scope is None:
+            return
+        scope.stop(reason)
+        task = self._tasks.get(job_id)
+        if task is not None and job_id not in self._started:
+            task.cancel()
+
+    def is_running_here(self, job_id: str) -> bool:
+        return job_id in self._tasks
+
+    async def wait(self, job_id: str) -> None:
+        """Wait until the job's task has finished (its final state is written)."""
+        task = self._tasks.get(job_id)
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
+
+    async def shutdown(self, grace_s: float = 10.0) -> None:
+        """Stop every job as `interrupted` and wait for their final states."""
+        tasks = list(self._tasks.values())
+        for job_id in list(self._scopes):
+            self.stop(job_id, StopReason.shutdown)
+        if not tasks:
+            return
+        _, stuck = await asyncio.wait(tasks, timeout=grace_s)
+        for task in stuck:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _run(self, job: JobRow, scope: CancelScope) -> None:
+        try:
+            await self._slots.acquire()
+        except asyncio.CancelledError:
+            await self._after_stop(job.id, scope, {})
+            return
+        try:
+            self._started.add(job.id)
+            if scope.event.is_set() or not await self._transitions.start(job.id):
+                await self._after_stop(job.id, scope, {})
+                return
+            await self._run_started(job, scope)
+        finally:
+            self._slots.release()
+
+    async def _run_started(self, job: JobRow, scope: CancelScope) -> None:
+        context = self._context_factory(job, scope)
+        try:
+            await self._pipeline(context)
+        except (JobCancelled, asyncio.CancelledError):
+            await asyncio.shield(self._after_stop(job.id, scope, context.close_phase()))
+            return
+        except Exception as exc:
+            log.exception("job %s failed", job.id)
+            reason = f"{type(exc).__name__}: {exc}"
+            await asyncio.shield(self._transitions.fail(job.id, reason, context.close_phase()))
+            return
+        await asyncio.shield(self._transitions.complete(job.id, context.close_phase()))
+
+    async def _after_stop(self, job_id: str, scope: CancelScope, timings: dict[str, float]) -> None:
+        # A user cancel was written by the service before the event fired.
+        if scope.reason is not StopReason.user_cancel:
+            await self._transitions.interrupt(job_id, SHUTDOWN_REASON)
+        if timings:
+            await self._transitions.record_timings(job_id, timings)
+
+    def _forget(self, job_id: str) -> None:
+        self._tasks.pop(job_id, None)
+        self._scopes.pop(job_id, None)
+        self._started.discard(job_id)

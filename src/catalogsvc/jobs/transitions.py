@@ -1,0 +1,119 @@
+"""The one place a job's status changes: each change is one conditional update."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from catalogsvc.domain import ACTIVE_STATUSES, JobPhase, JobStatus
+from catalogsvc.jobs.events import EventBus
+from catalogsvc.store.models import utc_now
+from catalogsvc.store.repository import Store
+
+log = logging.getLogger("catalogsvc.jobs")
+
+CANCELLED_BY_USER = "Cancelled by user"
+
+
+class JobTransitions:
+    """Move jobs between states; cancel, complete, fail and interrupt race and one wins."""
+
+    def __init__(self, store: Store, bus: EventBus) -> None:
+        self._store = store
+        self._bus = bus
+
+    async def start(self, job_id: str) -> bool:
+        return await self._move(
+            job_id,
+            (JobStatus.queued,),
+            JobStatus.running,
+            "started",
+            start_time=utc_now(),
+            phase=JobPhase.extracting.value,
+        )
+
+    async def complete(self, job_id: str, timings: dict[str, float]) -> bool:
+        return await self._move(
+            job_id,
+            (JobStatus.running,),
+            JobStatus.completed,
+            "all phases done",
+            end_time=utc_now(),
+            phase=JobPhase.done.value,
+            timings=timings,
+        )
+
+    async def fail(self, job_id: str, reason: str, timings: dict[str, float]) -> bool:
+        return await self._move(
+            job_id,
+            ACTIVE_STATUSES,
+            JobStatus.failed,
+            reason,
+            end_time=utc_now(),
+            error=reason,
+            timings=timings,
+        )
+
+    async def cancel(self, job_id: str) -> bool:
+        now = utc_now()
+        return await self._move(
+            job_id,
+            ACTIVE_STATUSES,
+            JobStatus.cancelled,
+            CANCELLED_BY_USER,
+            end_time=now,
+            cancel_requested_at=now,
+            error=CANCELLED_BY_USER,
+        )
+
+    async def interrupt(self, job_id: str, reason: str) -> bool:
+        return await self._move(
+            job_id, ACTIVE_STATUSES, JobStatus.interrupted, reason, end_time=utc_now(), error=reason
+        )
+
+    async def interrupt_stale_jobs(self) -> list[str]:
+        """At start-up: jobs a previous process left queued or running become interrupted."""
+        stale = await asyncio.to_thread(self._store.jobs_with_status, ACTIVE_STATUSES)
+        reason = "Interrupted: the server stopped while the job was active"
+        return [job.id for job in stale if await self.interrupt(job.id, reason)]
+
+    async def enter_phase(self, job_id: str, phase: JobPhase, timings: dict[str, float]) -> None:
+        """Record the phase of a running job (no-op once the job has ended)."""
+        changed = await asyncio.to_thread(
+            self._store.update_running_job, job_id, {"phase": phase.value, "timings": timings}
+        )
+        if changed:
+            self._bus.publish(job_id, "phase", {"phase": phase.value, "timings": timings})
+
+    async def record_timings(self, job_id: str, timings: dict[str, float]) -> None:
+        """Keep the phase timings of a job that ended by cancel or interrupt."""
+        await asyncio.to_thread(
+            self._store.transition, job_id, tuple(JobStatus), {"timings": timings}
+        )
+
+    async def _move(
+        self,
+        job_id: str,
+        allowed: tuple[JobStatus, ...],
+        target: JobStatus,
+        reason: str,
+        **values: Any,
+    ) -> bool:
+        won = await asyncio.to_thread(
+            self._store.transition, job_id, allowed, {"status": target.value, **values}
+        )
+        if won:
+            progress = (await asyncio.to_thread(self._store.progress, [job_id]))[job_id]
+            log.info(
+                "job %s -> %s (%s); files %d/%d done, %d failed, %d papers",
+                job_id,
+                target.value,
+                reason,
+                progress.files_done,
+                progress.files_total,
+                progress.files_failed,
+                progress.papers,
+            )
+            self._bus.publish(job_id, "status", {"status": target.value, "reason": reason})
+        return won

@@ -1,0 +1,1 @@
+"""The job pipeline: extract, classify, catalog."""

@@ -1,0 +1,1 @@
+"""One renderer per catalog format, over papers already grouped by category."""

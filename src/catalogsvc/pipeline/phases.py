@@ -1,0 +1,108 @@
+"""The pipeline's phases as plain async functions over a JobContext."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from pathlib import Path
+
+from catalogsvc.domain import FileState, Paper
+from catalogsvc.errors import CatalogError
+from catalogsvc.jobs.context import JobCancelled, JobContext
+from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.store.models import JobFileRow
+
+
+async def extract_files(context: JobContext) -> None:
+    """Extract every pending file, as many at once as the pool has workers."""
+    pending = deque(
+        await asyncio.to_thread(context.store.list_files, context.job_id, (FileState.pending,))
+    )
+
+    async def take_files() -> None:
+        while pending and not context.cancelled:
+            await extract_one_file(context, pending.popleft())
+
+    workers = min(context.pool.size, len(pending))
+    await asyncio.gather(*(take_files() for _ in range(workers)))
+    context.check_cancelled()
+
+
+async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
+    """Extract one file, abandoning it on cancel; once extracted, its result is always stored."""
+    assert file.id is not None
+    context.publish("file", {"file_name": file.file_name, "state": "started"})
+    try:
+        extracted = await context.race(context.pool.extract(file.path))
+    except JobCancelled:
+        return
+    except CatalogError as exc:
+        await asyncio.to_thread(
+            context.store.record_file_outcome, file.id, FileState.failed, exc.detail
+        )
+        context.publish(
+            "file", {"file_name": file.file_name, "state": "failed", "error": exc.detail}
+        )
+    else:
+        twin = await asyncio.to_thread(
+            context.store.find_paper_by_sha256, context.job_id, extracted.sha256
+        )
+        if twin is not None:
+            note = f"same content as {twin.file_name}"
+            await asyncio.to_thread(
+                context.store.record_file_outcome, file.id, FileState.skipped, note
+            )
+            context.publish(
+                "file", {"file_name": file.file_name, "state": "skipped", "error": note}
+            )
+        else:
+            paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
+            context.publish(
+                "file",
+                {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()},
+            )
+    await publish_progress(context)
+
+
+async def publish_progress(context: JobContext) -> None:
+    progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
+    context.publish(
+        "progress",
+        {
+            "files_total": progress.files_total,
+            "files_done": progress.files_done,
+            "files_failed": progress.files_failed,
+            "papers": progress.papers,
+        },
+    )
+
+
+async def classify_papers(context: JobContext) -> None:
+    """Classify the job's papers batch by batch, storing each batch's categories."""
+    papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
+    size = context.classify_batch_size
+    for start in range(0, len(papers), size):
+        batch = papers[start : start + size]
+        assignments = await context.race(context.classifier.classify(batch, context.taxonomy))
+        pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
+        await asyncio.to_thread(context.store.set_categories, pairs)
+        context.publish("progress", {"classified": start + len(batch), "papers": len(papers)})
+
+
+async def write_catalogs(context: JobContext) -> None:
+    """Render every catalog format into the job's folder under DATA_DIR/catalogs."""
+    papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
+    folder = context.catalogs_dir / context.job_id
+    for fmt in CatalogFormat:
+        context.check_cancelled()
+        await asyncio.to_thread(_write_catalog, context, fmt, papers, folder)
+
+
+def _write_catalog(
+    context: JobContext, fmt: CatalogFormat, papers: list[Paper], folder: Path
+) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rendered = render_catalog(
+        fmt, papers, job_id=context.job_id, title=f"Catalog of job {context.job_id}", partial=False
+    )
+    (folder / rendered.filename).write_bytes(rendered.content)

@@ -1,0 +1,150 @@
+"""A pool of extraction worker processes that survives crashing and hanging PDFs.
+
+Each worker runs one file at a time. A worker that dies, exceeds the per-file
+timeout, or whose caller is cancelled is killed and replaced; only its file fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import signal
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from catalogsvc.domain import ExtractedPaper
+from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
+
+ExtractFn = Callable[[str], ExtractedPaper]
+
+
+def _worker_main(connection: Connection, extract: ExtractFn) -> None:
+    # The server handles Ctrl-C; a worker must not die of it mid-file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            path = connection.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        try:
+            connection.send(("ok", extract(path)))
+        except InvalidPDF as exc:
+            connection.send(("invalid", exc.detail))
+        except Exception as exc:  # any failure of one file is reported, never fatal to the worker
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class ExtractionPool:
+    """Run `extract(path)` in worker processes with a timeout; async and cancellable."""
+
+    def __init__(self, extract: ExtractFn, *, size: int, timeout_s: float) -> None:
+        self.size = size
+        self._extract = extract
+        self._timeout_s = timeout_s
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["catalogsvc.pipeline.extract"])
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+
+    async def start(self) -> None:
+        for _ in range(self.size):
+            await self._add_worker()
+
+    async def close(self) -> None:
+        for worker in list(self._all):
+            with contextlib.suppress(Exception):
+                worker.connection.send(None)
+        await asyncio.gather(*(asyncio.to_thread(self._stop, w) for w in list(self._all)))
+        self._all.clear()
+
+    async def extract(self, path: str) -> ExtractedPaper:
+        """Extract one file; raise InvalidPDF or ExtractionFailed with a message on failure."""
+        worker = await self._idle.get()
+        healthy = False
+        try:
+            result = await asyncio.wait_for(self._ask(worker, path), timeout=self._timeout_s)
+            healthy = True
+        except TimeoutError:
+            raise ExtractionFailed(
+                f"extraction took longer than {self._timeout_s:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
+            ) from None
+        except EOFError:
+            code = worker.process.exitcode
+            raise ExtractionFailed(f"the extraction worker crashed (exit code {code})") from None
+        finally:
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:
+                await asyncio.shield(self._replace(worker))
+        return _unpack(result)
+
+    async def _ask(self, worker: _Worker, path: str) -> tuple[str, object]:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.connection.fileno()
+        loop.add_reader(fd, _resolve, ready)
+        try:
+            worker.connection.send(path)
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        answer: tuple[str, object] = worker.connection.recv()
+        return answer
+
+    async def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        await asyncio.to_thread(worker.kill)
+        await self._add_worker()
+
+    async def _add_worker(self) -> None:
+        worker = await asyncio.to_thread(self._spawn)
+        self._all.add(worker)
+        self._idle.put_nowait(worker)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._extract), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        worker.process.join(timeout=2)
+        if worker.process.is_alive():
+            worker.kill()
+        worker.connection.close()
+
+
+def _resolve(ready: asyncio.Future[None]) -> None:
+    if not ready.done():
+        ready.set_result(None)
+
+
+def _unpack(result: tuple[str, object]) -> ExtractedPaper:
+    kind, value = result
+    if kind == "ok" and isinstance(value, ExtractedPaper):
+        return value
+    if kind == "invalid":
+        raise InvalidPDF(str(value))
+    if kind == "error":
+        raise ExtractionFailed(str(value))
+    raise CatalogError(f"unexpected answer from an extraction worker: {kind}")

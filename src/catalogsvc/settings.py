@@ -1,0 +1,52 @@
+"""The service's configuration: environment variables prefixed CATALOGSVC_, or a .env file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of catalogsvc, read once and passed to create_app."""
+
+    model_config = SettingsConfigDict(env_prefix="CATALOGSVC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Database, uploads and catalogs.")
+    database_url: str | None = Field(
+        default=None, description="Any SQLAlchemy URL; default: SQLite in DATA_DIR."
+    )
+    allowed_roots: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Folders a folder job may read (os.pathsep-separated)."
+    )
+    max_concurrent_jobs: int = Field(default=2, ge=1)
+    max_upload_mb: int = Field(default=512, ge=1)
+    file_timeout_s: float = Field(default=60.0, gt=0)
+    extract_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    classify_batch_size: int = Field(default=32, ge=1)
+    llm_model: str | None = None
+    vision_model: str | None = None
+
+    @field_validator("allowed_roots", mode="before")
+    @classmethod
+    def _split_roots(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.split(os.pathsep) if part.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'catalogsvc.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def catalogs_dir(self) -> Path:
+        return self.data_dir / "catalogs"

@@ -1,0 +1,88 @@
+"""SQLModel tables: jobs, their files, their papers, and cached LLM answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class JobRow(SQLModel, table=True):
+    """One job. `seq` orders the history; `id` is the public identifier."""
+
+    __tablename__ = "jobs"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True, unique=True, max_length=32)
+    kind: str = Field(max_length=16)
+    status: str = Field(index=True, max_length=16)
+    phase: str = Field(max_length=16)
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    cancel_requested_at: datetime | None = None
+    parent_id: str | None = Field(default=None, max_length=32)
+    taxonomy: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    classifier: str = Field(max_length=200)
+    timings: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="upload")
+    owner: str | None = Field(default=None, index=True, max_length=64)
+
+
+class JobFileRow(SQLModel, table=True):
+    """One input file of a job and how far it got."""
+
+    __tablename__ = "job_files"
+    __table_args__ = (Index("ix_job_files_job_state", "job_id", "state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(index=True, max_length=32)
+    position: int
+    file_name: str
+    path: str
+    state: str = Field(max_length=16)
+    error: str | None = None
+    paper_id: int | None = None
+
+
+class PaperRow(SQLModel, table=True):
+    """One extracted paper; committed as soon as its file is done."""
+
+    __tablename__ = "papers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(index=True, max_length=32)
+    file_name: str
+    sha256: str = Field(max_length=64)
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    year: int | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    abstract: str | None = None
+    pages: int = 0
+    category: str | None = None
+    category_score: float | None = None
+    method: str = Field(default="text", max_length=16)
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ClassificationCacheRow(SQLModel, table=True):
+    """A model's answer for one paper under one taxonomy, so no request is paid twice."""
+
+    __tablename__ = "classification_cache"
+    __table_args__ = (UniqueConstraint("sha256", "taxonomy_key", "model"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    taxonomy_key: str = Field(max_length=64)
+    model: str = Field(max_length=200)
+    category: str
+    score: float

@@ -1,0 +1,252 @@
+"""The Store: every read and write of jobs, files and papers, over any SQLAlchemy engine.
+
+Methods are synchronous and short; async callers run them with asyncio.to_thread.
+Only JobService calls `transition`, the one place where a job's status changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, update
+from sqlmodel import Session, col, delete, select
+
+from catalogsvc.domain import CategoryAssignment, ExtractedPaper, FileState, JobStatus, Paper
+from catalogsvc.store.models import ClassificationCacheRow, JobFileRow, JobRow, PaperRow
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    files_total: int = 0
+    files_done: int = 0
+    files_failed: int = 0
+    papers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class NewFile:
+    file_name: str
+    path: str
+    state: FileState = FileState.pending
+    error: str | None = None
+    paper: Paper | None = None
+
+
+class Store:
+    """Persistence for jobs, their files and papers."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_job(self, job: JobRow, files: Sequence[NewFile]) -> JobRow:
+        """Insert a job with its files (and papers carried over from a parent) in one commit."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(job)
+            for position, new_file in enumerate(files):
+                paper_id = None
+                if new_file.paper is not None:
+                    paper = _copy_paper(new_file.paper, job.id)
+                    session.add(paper)
+                    session.flush()
+                    paper_id = paper.id
+                session.add(
+                    JobFileRow(
+                        job_id=job.id,
+                        position=position,
+                        file_name=new_file.file_name,
+                        path=new_file.path,
+                        state=new_file.state,
+                        error=new_file.error,
+                        paper_id=paper_id,
+                    )
+                )
+            session.commit()
+            return job
+
+    def get_job(self, job_id: str) -> JobRow | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.exec(select(JobRow).where(JobRow.id == job_id)).first()
+
+    def list_jobs(
+        self,
+        *,
+        statuses: Sequence[JobStatus] = (),
+        kind: str | None = None,
+        owner: str | None = None,
+        limit: int = 50,
+        before_seq: int | None = None,
+    ) -> list[JobRow]:
+        query = select(JobRow).order_by(col(JobRow.seq).desc()).limit(limit)
+        if statuses:
+            query = query.where(col(JobRow.status).in_([s.value for s in statuses]))
+        if kind:
+            query = query.where(JobRow.kind == kind)
+        if owner is not None:
+            query = query.where(JobRow.owner == owner)
+        if before_seq is not None:
+            query = query.where(col(JobRow.seq) < before_seq)
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.exec(query).all())
+
+    def jobs_with_status(self, statuses: Iterable[JobStatus]) -> list[JobRow]:
+        query = select(JobRow).where(col(JobRow.status).in_([s.value for s in statuses]))
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.exec(query).all())
+
+    def transition(self, job_id: str, allowed: Iterable[JobStatus], values: dict[str, Any]) -> bool:
+        """Apply `values` only if the job's status is in `allowed`; report whether it won."""
+        statement = (
+            update(JobRow)
+            .where(col(JobRow.id) == job_id)
+            .where(col(JobRow.status).in_([s.value for s in allowed]))
+            .values(**values)
+        )
+        with Session(self.engine) as session:
+            result = session.exec(statement)
+            session.commit()
+            return bool(result.rowcount)
+
+    def update_running_job(self, job_id: str, values: dict[str, Any]) -> bool:
+        """Record phase and timings of a job that is still running; no-op once it ended."""
+        return self.transition(job_id, (JobStatus.running,), values)
+
+    def progress(self, job_ids: Sequence[str]) -> dict[str, Progress]:
+        """Counts per job, derived from its file rows and papers."""
+        counts: dict[str, dict[str, int]] = {job_id: {} for job_id in job_ids}
+        with Session(self.engine) as session:
+            file_counts = session.exec(
+                select(JobFileRow.job_id, JobFileRow.state, func.count())
+                .where(col(JobFileRow.job_id).in_(job_ids))
+                .group_by(col(JobFileRow.job_id), col(JobFileRow.state))
+            ).all()
+            paper_counts = session.exec(
+                select(PaperRow.job_id, func.count())
+                .where(col(PaperRow.job_id).in_(job_ids))
+                .group_by(col(PaperRow.job_id))
+            ).all()
+        for job_id, state, count in file_counts:
+            counts[job_id][state] = count
+        papers = dict(paper_counts)
+        result = {}
+        for job_id, by_state in counts.items():
+            finished = sum(by_state.get(s, 0) for s in ("done", "failed", "skipped"))
+            result[job_id] = Progress(
+                files_total=sum(by_state.values()),
+                files_done=finished,
+                files_failed=by_state.get("failed", 0),
+                papers=papers.get(job_id, 0),
+            )
+        return result
+
+    def list_files(self, job_id: str, states: Sequence[FileState] = ()) -> list[JobFileRow]:
+        query = select(JobFileRow).where(JobFileRow.job_id == job_id)
+        if states:
+            query = query.where(col(JobFileRow.state).in_([s.value for s in states]))
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.exec(query.order_by(col(JobFileRow.position))).all())
+
+    def record_paper(self, file: JobFileRow, extracted: ExtractedPaper) -> Paper:
+        """Store the paper of one finished file and mark the file done, in one commit."""
+        fields = asdict(extracted)
+        with Session(self.engine, expire_on_commit=False) as session:
+            paper = PaperRow(job_id=file.job_id, file_name=file.file_name, **fields)
+            session.add(paper)
+            session.flush()
+            session.exec(
+                update(JobFileRow)
+                .where(col(JobFileRow.id) == file.id)
+                .values(state=FileState.done.value, error=None, paper_id=paper.id)
+            )
+            session.commit()
+            return to_paper(paper)
+
+    def record_file_outcome(self, file_id: int, state: FileState, error: str | None) -> None:
+        with Session(self.engine) as session:
+            session.exec(
+                update(JobFileRow)
+                .where(col(JobFileRow.id) == file_id)
+                .values(state=state.value, error=error)
+            )
+            session.commit()
+
+    def list_papers(self, job_id: str) -> list[Paper]:
+        query = select(PaperRow).where(PaperRow.job_id == job_id).order_by(col(PaperRow.id))
+        with Session(self.engine) as session:
+            return [to_paper(row) for row in session.exec(query).all()]
+
+    def find_paper_by_sha256(self, job_id: str, sha256: str) -> Paper | None:
+        query = select(PaperRow).where(PaperRow.job_id == job_id, PaperRow.sha256 == sha256)
+        with Session(self.engine) as session:
+            row = session.exec(query).first()
+            return to_paper(row) if row else None
+
+    def set_categories(self, assignments: Sequence[tuple[int, CategoryAssignment]]) -> None:
+        with Session(self.engine) as session:
+            for paper_id, assignment in assignments:
+                session.exec(
+                    update(PaperRow)
+                    .where(col(PaperRow.id) == paper_id)
+                    .values(category=assignment.category, category_score=assignment.score)
+                )
+            session.commit()
+
+    def delete_job(self, job_id: str) -> tuple[list[str], list[str]]:
+        """Remove a job, its files and papers; return its file paths (unused, still used)."""
+        with Session(self.engine) as session:
+            paths = set(
+                session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all()
+            )
+            still_used = set(
+                session.exec(
+                    select(JobFileRow.path).where(
+                        col(JobFileRow.path).in_(paths), JobFileRow.job_id != job_id
+                    )
+                ).all()
+            )
+            session.exec(delete(PaperRow).where(col(PaperRow.job_id) == job_id))
+            session.exec(delete(JobFileRow).where(col(JobFileRow.job_id) == job_id))
+            session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
+            session.commit()
+        return sorted(paths - still_used), sorted(still_used)
+
+    def cached_categories(
+        self, sha256s: Sequence[str], taxonomy_key: str, model: str
+    ) -> dict[str, CategoryAssignment]:
+        query = select(ClassificationCacheRow).where(
+            col(ClassificationCacheRow.sha256).in_(sha256s),
+            ClassificationCacheRow.taxonomy_key == taxonomy_key,
+            ClassificationCacheRow.model == model,
+        )
+        with Session(self.engine) as session:
+            return {
+                row.sha256: CategoryAssignment(row.category, row.score)
+                for row in session.exec(query).all()
+            }
+
+    def cache_categories(
+        self, entries: dict[str, CategoryAssignment], taxonomy_key: str, model: str
+    ) -> None:
+        with Session(self.engine) as session:
+            known = self.cached_categories(list(entries), taxonomy_key, model)
+            for sha256, assignment in entries.items():
+                if sha256 not in known:
+                    session.add(
+                        ClassificationCacheRow(
+                            sha256=sha256,
+                            taxonomy_key=taxonomy_key,
+                            model=model,
+                            category=assignment.category,
+                            score=assignment.score,
+                        )
+                    )
+            session.commit()
+
+
+def to_paper(row: PaperRow) -> Paper:
+    return Paper.model_validate(row.model_dump())
+
+
+def _copy_paper(paper: Paper, job_id: str) -> PaperRow:
+    return PaperRow(job_id=job_id, **paper.model_dump(exclude={"id", "job_id"}))

@@ -1,0 +1,103 @@
+"""A job end to end through the HTTP API: upload, progress, papers, files, catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import ServiceClient, write_papers
+from tests.pdf_factory import make_corrupt_pdf, make_encrypted_pdf, make_not_a_pdf
+
+
+async def test_upload_job_completes_with_papers_and_failed_files_explained(
+    client: ServiceClient, tmp_path: Path
+) -> None:
+    good = write_papers(tmp_path, 2)
+    bad = [
+        make_corrupt_pdf(tmp_path / "corrupt.pdf"),
+        make_encrypted_pdf(tmp_path / "locked.pdf"),
+        make_not_a_pdf(tmp_path / "notes.pdf"),
+    ]
+    files = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in good + bad]
+    response = await client.http.post("/api/jobs", files=files)
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] in ("queued", "running")
+    assert job["kind"] == "process" and job["classifier"] == "offline"
+
+    finished = await client.wait_until_finished(job["id"])
+
+    assert finished["status"] == "completed"
+    assert finished["phase"] == "done"
+    assert finished["progress"] == {
+        "files_total": 5,
+        "files_done": 5,
+        "files_failed": 3,
+        "papers": 2,
+    }
+    assert finished["start_time"] and finished["end_time"]
+    assert set(finished["timings"]) == {"extracting", "classifying", "cataloging"}
+    files_out = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    by_name = {f["file_name"]: f for f in files_out}
+    for path in bad:
+        assert by_name[path.name]["state"] == "failed"
+        assert by_name[path.name]["error"], f"{path.name} failed without a message"
+    assert "password" in by_name["locked.pdf"]["error"].lower()
+    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    assert sorted(p["file_name"] for p in papers) == ["paper0.pdf", "paper1.pdf"]
+    assert all(p["category"] for p in papers)
+    assert papers[0]["title"].startswith("On the Structure of Test Paper")
+
+
+async def test_catalog_downloads_in_every_format_with_a_file_name(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 2)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+
+    for fmt in ("markdown", "html", "json", "bibtex", "csv", "csl-json", "ris"):
+        response = await client.http.get(f"/api/jobs/{job['id']}/catalog", params={"format": fmt})
+        assert response.status_code == 200, fmt
+        assert "attachment; filename=" in response.headers["content-disposition"]
+    catalog = json.loads(
+        (await client.http.get(f"/api/jobs/{job['id']}/catalog?format=json")).content
+    )
+    assert catalog["partial"] is False
+    assert sum(len(group["papers"]) for group in catalog["categories"]) == 2
+
+
+async def test_catalog_of_an_unknown_format_is_422_naming_the_field(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    response = await client.http.get(f"/api/jobs/{job['id']}/catalog?format=docx")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "format"
+
+
+async def test_catalogs_are_written_to_the_data_dir_when_a_job_completes(
+    client: ServiceClient, papers_dir: Path, tmp_path: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    written = sorted(p.suffix for p in (tmp_path / "data" / "catalogs" / job["id"]).iterdir())
+    assert written == sorted([".md", ".html", ".json", ".bib", ".csv", ".json", ".ris"])
+
+
+async def test_duplicate_content_is_skipped_with_a_note(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    (original,) = write_papers(papers_dir, 1)
+    (papers_dir / "copy.pdf").write_bytes(original.read_bytes())
+    job = await client.folder_job(papers_dir)
+    finished = await client.wait_until_finished(job["id"])
+    assert finished["progress"]["papers"] == 1
+    files_out = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    states = sorted(f["state"] for f in files_out)
+    assert states == ["done", "skipped"]
+    skipped = next(f for f in files_out if f["state"] == "skipped")
+    assert "same content as" in skipped["error"]

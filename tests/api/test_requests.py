@@ -1,0 +1,137 @@
+"""Listing, paging, filters, deletes, folders and malformed requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ServiceClient, write_papers
+
+
+async def test_history_is_newest_first_with_cursor_paging_and_status_filter(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    ids = []
+    for _ in range(5):
+        job = await client.folder_job(papers_dir)
+        await client.wait_until_finished(job["id"])
+        ids.append(job["id"])
+    first = (await client.http.get("/api/jobs", params={"limit": 2})).json()
+    second = (
+        await client.http.get("/api/jobs", params={"limit": 2, "cursor": first["next_cursor"]})
+    ).json()
+    third = (
+        await client.http.get("/api/jobs", params={"limit": 2, "cursor": second["next_cursor"]})
+    ).json()
+
+    seen = [i["id"] for page in (first, second, third) for i in page["items"]]
+    assert seen == list(reversed(ids))
+    assert third["next_cursor"] is None
+    completed = (await client.http.get("/api/jobs", params={"status": "completed"})).json()
+    assert len(completed["items"]) == 5
+    none = (
+        await client.http.get("/api/jobs", params=[("status", "failed"), ("status", "cancelled")])
+    ).json()
+    assert none["items"] == []
+
+
+async def test_malformed_list_requests_are_422_naming_the_field(client: ServiceClient) -> None:
+    for params, field in (
+        ({"limit": 501}, "limit"),
+        ({"status": "sleeping"}, "status"),
+        ({"cursor": "x"}, "cursor"),
+    ):
+        response = await client.http.get("/api/jobs", params=params)
+        assert response.status_code == 422, params
+        assert field in response.json()["detail"][0]["loc"]
+
+
+async def test_unknown_job_is_404_everywhere(client: ServiceClient) -> None:
+    for method, path in (
+        ("GET", "/api/jobs/nope"),
+        ("GET", "/api/jobs/nope/files"),
+        ("GET", "/api/jobs/nope/papers"),
+        ("GET", "/api/jobs/nope/catalog"),
+        ("POST", "/api/jobs/nope/resume"),
+        ("POST", "/api/jobs/nope/reclassify"),
+        ("DELETE", "/api/jobs/nope"),
+        ("GET", "/api/jobs/nope/events"),
+    ):
+        response = await client.http.request(method, path)
+        assert response.status_code == 404, (method, path)
+        assert "nope" in response.json()["detail"]
+
+
+async def test_folder_outside_the_allowed_roots_is_403_and_a_file_is_422(
+    client: ServiceClient, tmp_path: Path, papers_dir: Path
+) -> None:
+    outside = await client.http.post("/api/jobs/folder", json={"path": str(tmp_path)})
+    assert outside.status_code == 403
+    (paper,) = write_papers(papers_dir, 1)
+    not_folder = await client.http.post("/api/jobs/folder", json={"path": str(paper)})
+    assert not_folder.status_code == 422
+    assert not_folder.json()["detail"][0]["loc"][-1] == "path"
+    escape = await client.http.post(
+        "/api/jobs/folder", json={"path": str(papers_dir / ".." / "data")}
+    )
+    assert escape.status_code == 403
+
+
+async def test_upload_without_files_and_with_a_bad_taxonomy_are_422(
+    client: ServiceClient, tmp_path: Path
+) -> None:
+    empty = await client.http.post("/api/jobs", data={"taxonomy": "research-fields"})
+    assert empty.status_code == 422
+    assert empty.json()["detail"][0]["loc"][-1] == "files"
+    (paper,) = write_papers(tmp_path, 1)
+    bad = await client.http.post(
+        "/api/jobs",
+        files=[("files", (paper.name, paper.read_bytes()))],
+        data={"taxonomy": "no-such-taxonomy"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "taxonomy"
+
+
+async def test_upload_over_the_size_limit_is_413_and_leaves_nothing(
+    client_factory: object, tmp_path: Path
+) -> None:
+    from tests.conftest import ClientFactory
+
+    assert callable(client_factory)
+    factory: ClientFactory = client_factory
+    client = await factory(max_upload_mb=1)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024))
+    response = await client.http.post("/api/jobs", files=[("files", (big.name, big.read_bytes()))])
+    assert response.status_code == 413
+    assert (await client.http.get("/api/jobs")).json()["items"] == []
+
+
+async def test_delete_removes_a_finished_job_and_refuses_an_active_one(
+    client: ServiceClient, tmp_path: Path
+) -> None:
+    (paper,) = write_papers(tmp_path, 1)
+    response = await client.http.post(
+        "/api/jobs", files=[("files", (paper.name, paper.read_bytes()))]
+    )
+    job = response.json()
+    await client.wait_until_finished(job["id"])
+    uploads = tmp_path / "data" / "uploads" / job["id"]
+    assert uploads.exists()
+
+    deleted = await client.http.delete(f"/api/jobs/{job['id']}")
+
+    assert deleted.status_code == 204
+    assert (await client.http.get(f"/api/jobs/{job['id']}")).status_code == 404
+    assert not uploads.exists()
+    assert not (tmp_path / "data" / "catalogs" / job["id"]).exists()
+
+
+async def test_taxonomies_and_health(client: ServiceClient) -> None:
+    taxonomies = (await client.http.get("/api/taxonomies")).json()
+    names = {t["name"] for t in taxonomies}
+    assert {"arxiv", "research-fields"} <= names
+    assert all(t["categories"] for t in taxonomies)
+    assert (await client.http.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.http.get("/", follow_redirects=False)).status_code in (302, 307)

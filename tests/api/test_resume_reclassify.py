@@ -1,0 +1,118 @@
+"""Resume and reclassify: new jobs linked to their parent, reusing its papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.api.test_cancel import gated_pdf
+from tests.conftest import ClientFactory, ServiceClient, wait_for_file, write_papers
+from tests.gated_extract import extraction_count
+from tests.pdf_factory import make_corrupt_pdf, make_paper_pdf
+
+
+async def test_resume_of_a_cancelled_job_extracts_only_the_rest_and_completes(
+    client_factory: ClientFactory, papers_dir: Path
+) -> None:
+    client = await client_factory(extract_workers=1)
+    write_papers(papers_dir, 2, prefix="a")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    parent = await client.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"))
+    await client.http.post(f"/api/jobs/{parent['id']}/cancel")
+    await client.wait_until_finished(parent["id"])
+    Path(f"{gated}.release").touch()
+
+    response = await client.http.post(f"/api/jobs/{parent['id']}/resume", json={})
+    assert response.status_code == 202
+    child = response.json()
+    assert child["parent_id"] == parent["id"]
+    assert child["progress"]["files_total"] == 3
+    finished = await client.wait_until_finished(child["id"])
+
+    assert finished["status"] == "completed"
+    assert finished["progress"] == {
+        "files_total": 3,
+        "files_done": 3,
+        "files_failed": 0,
+        "papers": 3,
+    }
+    assert extraction_count(papers_dir, "a0.pdf") == 1
+    assert extraction_count(papers_dir, "a1.pdf") == 1
+    assert (await client.http.get(f"/api/jobs/{parent['id']}")).json()["status"] == "cancelled"
+
+
+async def test_resume_with_retry_failed_runs_failed_files_again(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    broken = make_corrupt_pdf(papers_dir / "broken.pdf")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    parent = await client.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"))
+    await client.http.post(f"/api/jobs/{parent['id']}/cancel")
+    await client.wait_until_finished(parent["id"])
+    Path(f"{gated}.release").touch()
+    make_paper_pdf(broken, title="Now Repaired and Readable", authors=["Fixed Author"])
+
+    plain = await client.http.post(f"/api/jobs/{parent['id']}/resume")
+    plain_done = await client.wait_until_finished(plain.json()["id"])
+    assert plain_done["progress"]["files_failed"] == 1
+    assert plain_done["status"] == "completed"
+    assert extraction_count(papers_dir, "broken.pdf") == 1
+
+    retried = await client.http.post(
+        f"/api/jobs/{parent['id']}/resume", json={"retry_failed": True}
+    )
+    retried_done = await client.wait_until_finished(retried.json()["id"])
+    assert retried_done["progress"]["files_failed"] == 0
+    assert retried_done["progress"]["papers"] == 3
+    assert extraction_count(papers_dir, "broken.pdf") == 2
+
+
+async def test_resume_of_a_completed_job_is_409(client: ServiceClient, papers_dir: Path) -> None:
+    write_papers(papers_dir, 1)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    response = await client.http.post(f"/api/jobs/{job['id']}/resume")
+    assert response.status_code == 409
+
+
+async def test_reclassify_classifies_the_same_papers_without_extracting_again(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 2)
+    parent = await client.folder_job(papers_dir)
+    await client.wait_until_finished(parent["id"])
+    taxonomy = [
+        {"name": "Galaxies", "description": "galaxy clusters, stars, dark matter, telescopes"},
+        {"name": "Cooking", "description": "recipes, kitchens, food"},
+    ]
+
+    response = await client.http.post(
+        f"/api/jobs/{parent['id']}/reclassify", json={"taxonomy": taxonomy}
+    )
+    assert response.status_code == 202
+    child = await client.wait_until_finished(response.json()["id"])
+
+    assert child["kind"] == "reclassify"
+    assert child["status"] == "completed"
+    assert child["parent_id"] == parent["id"]
+    assert [c["name"] for c in child["taxonomy"]["categories"]] == ["Galaxies", "Cooking"]
+    assert "extracting" not in child["timings"]
+    papers = (await client.http.get(f"/api/jobs/{child['id']}/papers")).json()
+    assert len(papers) == 2
+    assert {p["category"] for p in papers} <= {"Galaxies", "Cooking", "Uncategorized"}
+    assert extraction_count(papers_dir, "paper0.pdf") == 1
+
+
+async def test_reclassify_with_an_invalid_taxonomy_is_422_naming_it(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    parent = await client.folder_job(papers_dir)
+    await client.wait_until_finished(parent["id"])
+    response = await client.http.post(
+        f"/api/jobs/{parent['id']}/reclassify", json={"taxonomy": [{"name": "A"}, {"name": "a"}]}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "taxonomy"

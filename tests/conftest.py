@@ -1,0 +1,130 @@
+"""Fixtures: settings on a temporary data dir, the real app over ASGI, PDFs on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from catalogsvc.app import ClassifierFactory, create_app, default_classifier
+from catalogsvc.jobs.runner import JobRunner
+from catalogsvc.settings import Settings
+from tests.gated_extract import extract_gated
+from tests.pdf_factory import make_paper_pdf
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+CORPUS_DIR = SHARED_DIR / "corpus" / "dev"
+
+
+@pytest.fixture
+def papers_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, papers_dir: Path) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        allowed_roots=[papers_dir],
+        max_concurrent_jobs=2,
+        extract_workers=2,
+        file_timeout_s=30,
+        _env_file=None,
+    )
+
+
+class ServiceClient:
+    """The real app in-process, with its lifespan running, and helpers to wait on jobs."""
+
+    def __init__(self, app: FastAPI, http: httpx.AsyncClient) -> None:
+        self.app = app
+        self.http = http
+
+    @property
+    def runner(self) -> JobRunner:
+        runner: JobRunner = self.app.state.runner
+        return runner
+
+    async def wait_until_finished(self, job_id: str, timeout: float = 30) -> dict[str, Any]:
+        """Await the job's task, then return the job as the API shows it."""
+        await asyncio.wait_for(self.runner.wait(job_id), timeout)
+        response = await self.http.get(f"/api/jobs/{job_id}")
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def folder_job(self, folder: Path, **extra: Any) -> dict[str, Any]:
+        response = await self.http.post("/api/jobs/folder", json={"path": str(folder), **extra})
+        assert response.status_code == 202, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+ClientFactory = Callable[..., Awaitable[ServiceClient]]
+
+
+@pytest.fixture
+async def client_factory(settings: Settings) -> AsyncIterator[ClientFactory]:
+    """Build clients over apps with the given overrides; all are shut down at the end."""
+    managers: list[LifespanManager] = []
+    clients: list[httpx.AsyncClient] = []
+
+    async def build(
+        *, classifier_factory: ClassifierFactory = default_classifier, **overrides: Any
+    ) -> ServiceClient:
+        app = create_app(
+            settings.model_copy(update=overrides),
+            extract=extract_gated,
+            classifier_factory=classifier_factory,
+        )
+        manager = LifespanManager(app, startup_timeout=60, shutdown_timeout=60)
+        await manager.__aenter__()
+        managers.append(manager)
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://test"
+        )
+        clients.append(http)
+        return ServiceClient(app, http)
+
+    yield build
+    for http in clients:
+        await http.aclose()
+    for manager in reversed(managers):
+        await manager.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def client(client_factory: ClientFactory) -> ServiceClient:
+    return await client_factory()
+
+
+def write_papers(folder: Path, count: int, prefix: str = "paper") -> list[Path]:
+    return [
+        make_paper_pdf(
+            folder / f"{prefix}{index}.pdf",
+            title=f"On the Structure of Test Paper Number {index} in Galaxy Clusters",
+            authors=["Ada Lovelace", "Alan Turing"],
+            abstract="We observe galaxies, stars and dark matter halos with a telescope. " * 4,
+            year=2020 + index % 5,
+            doi=f"10.1234/test.{index}",
+        )
+        for index in range(count)
+    ]
+
+
+async def wait_for_file(path: Path, timeout: float = 30) -> None:
+    """Poll for a file another process creates, with a deadline."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{path} did not appear within {timeout} s")
+        await asyncio.sleep(0.01)

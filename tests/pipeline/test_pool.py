@@ -1,0 +1,73 @@
+"""The extraction pool: results, crashes, timeouts and cancellation only cost one worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from catalogsvc.errors import ExtractionFailed, InvalidPDF
+from catalogsvc.pipeline.pool import ExtractionPool
+from tests.conftest import wait_for_file, write_papers
+from tests.gated_extract import extract_gated
+from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[ExtractionPool]:
+    started = ExtractionPool(extract_gated, size=2, timeout_s=2)
+    await started.start()
+    yield started
+    await started.close()
+
+
+async def test_extracts_papers_in_parallel_workers(pool: ExtractionPool, tmp_path: Path) -> None:
+    papers = write_papers(tmp_path, 4)
+    results = await asyncio.gather(*(pool.extract(str(p)) for p in papers))
+    assert [r.pages for r in results] == [1, 1, 1, 1]
+    assert len({r.sha256 for r in results}) == 4
+
+
+async def test_invalid_pdf_is_reported_with_its_message(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidPDF) as caught:
+        await pool.extract(str(make_not_a_pdf(tmp_path / "notes.pdf")))
+    assert caught.value.detail
+
+
+async def test_a_crashing_file_fails_alone_and_the_pool_recovers(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    crash = make_paper_pdf(tmp_path / "crash.pdf", title="Boom", authors=["A B"])
+    with pytest.raises(ExtractionFailed, match="crashed"):
+        await pool.extract(str(crash))
+    (good,) = write_papers(tmp_path, 1)
+    results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(3)))
+    assert all(r.pages == 1 for r in results)
+
+
+async def test_a_hanging_file_times_out_and_its_worker_is_replaced(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    hanging = make_paper_pdf(tmp_path / "gated.pdf", title="Never Ends", authors=["A B"])
+    with pytest.raises(ExtractionFailed, match="longer than 2 s"):
+        await pool.extract(str(hanging))
+    (good,) = write_papers(tmp_path, 1)
+    assert (await pool.extract(str(good))).pages == 1
+
+
+async def test_cancelling_an_extraction_kills_its_worker_at_once(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    slow = make_paper_pdf(tmp_path / "gated.pdf", title="Slow", authors=["A B"])
+    task = asyncio.create_task(pool.extract(str(slow)))
+    await wait_for_file(Path(f"{slow}.started"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (good,) = write_papers(tmp_path, 1)
+    results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(2)))
+    assert all(r.pages == 1 for r in results)

@@ -1,0 +1,18 @@
+"""Run the real service under uvicorn with the gated extractor, for crash and SIGTERM tests.
+
+Usage: python -m tests.serve_gated PORT (settings from CATALOGSVC_* variables).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from catalogsvc.app import create_app
+from catalogsvc.settings import Settings
+from tests.gated_extract import extract_gated
+
+if __name__ == "__main__":
+    app = create_app(Settings(), extract=extract_gated)
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
