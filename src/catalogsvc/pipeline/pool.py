@@ -61,12 +61,14 @@ class ExtractionPool:
         self._context.set_forkserver_preload(["catalogsvc.pipeline.extract"])
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
+        self._replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         for _ in range(self.size):
             await self._add_worker()
 
     async def close(self) -> None:
+        await asyncio.gather(*self._replacing, return_exceptions=True)
         for worker in list(self._all):
             with contextlib.suppress(Exception):
                 worker.connection.send(None)
@@ -91,7 +93,7 @@ class ExtractionPool:
             if healthy:
                 self._idle.put_nowait(worker)
             else:
-                await asyncio.shield(self._replace(worker))
+                self._replace_later(worker)
         return _unpack(result)
 
     async def _ask(self, worker: _Worker, path: str) -> tuple[str, object]:
@@ -107,8 +109,16 @@ class ExtractionPool:
         answer: tuple[str, object] = worker.connection.recv()
         return answer
 
-    async def _replace(self, worker: _Worker) -> None:
+    def _replace_later(self, worker: _Worker) -> None:
+        """Kill the worker now; reap it and start its successor without holding up the caller."""
         self._all.discard(worker)
+        with contextlib.suppress(Exception):
+            worker.process.kill()
+        task = asyncio.create_task(self._replace(worker))
+        self._replacing.add(task)
+        task.add_done_callback(self._replacing.discard)
+
+    async def _replace(self, worker: _Worker) -> None:
         await asyncio.to_thread(worker.kill)
         await self._add_worker()
 
