@@ -56,8 +56,14 @@ class JobRunner:
         if task is not None and job_id not in self._started:
             task.cancel()
 
-    def is_running_here(self, job_id: str) -> bool:
-        return job_id in self._tasks
+    async def watch_store(self, interval_s: float) -> None:
+        """Stop local jobs whose row another process ended (a cancel through another replica)."""
+        while True:
+            await asyncio.sleep(interval_s)
+            active = [job_id for job_id, scope in self._scopes.items() if not scope.event.is_set()]
+            if active:
+                for job_id in await self._transitions.ended_elsewhere(active):
+                    self.stop(job_id, StopReason.user_cancel)
 
     async def wait(self, job_id: str) -> None:
         """Wait until the job's task has finished (its final state is written)."""

@@ -78,6 +78,11 @@ class JobTransitions:
         reason = "Interrupted: the server stopped while the job was active"
         return [job.id for job in stale if await self.interrupt(job.id, reason)]
 
+    async def ended_elsewhere(self, job_ids: list[str]) -> list[str]:
+        """Those of `job_ids` the store shows as ended, e.g. cancelled through another replica."""
+        statuses = await asyncio.to_thread(self._store.statuses, job_ids)
+        return [job_id for job_id, status in statuses.items() if status.is_terminal]
+
     async def enter_phase(self, job_id: str, phase: JobPhase, timings: dict[str, float]) -> None:
         """Record the phase of a running job (no-op once the job has ended)."""
         changed = await asyncio.to_thread(

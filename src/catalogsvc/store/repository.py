@@ -95,6 +95,11 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query).all())
 
+    def statuses(self, job_ids: Sequence[str]) -> dict[str, JobStatus]:
+        query = select(JobRow.id, JobRow.status).where(col(JobRow.id).in_(job_ids))
+        with Session(self.engine) as session:
+            return {job_id: JobStatus(status) for job_id, status in session.exec(query).all()}
+
     def transition(self, job_id: str, allowed: Iterable[JobStatus], values: dict[str, Any]) -> bool:
         """Apply `values` only if the job's status is in `allowed`; report whether it won."""
         statement = (
