@@ -33,6 +33,9 @@ log = logging.getLogger("catalogsvc")
 
 ClassifierFactory = Callable[[Settings], Classifier]
 
+# How often a replica looks for its jobs being cancelled through another replica.
+STORE_WATCH_INTERVAL_S = 0.5
+
 
 def default_classifier(settings: Settings) -> Classifier:
     return OfflineClassifier()
@@ -78,9 +81,11 @@ async def open_services(
         transitions, run_pipeline, context_for, max_concurrent_jobs=settings.max_concurrent_jobs
     )
     service = JobService(settings, store, transitions, runner, classifier.name)
+    watcher = asyncio.create_task(runner.watch_store(STORE_WATCH_INTERVAL_S))
     try:
         yield Services(settings=settings, store=store, bus=bus, jobs=service), runner
     finally:
+        watcher.cancel()
         await runner.shutdown()
         await pool.close()
         engine.dispose()
