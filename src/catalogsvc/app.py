@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from catalogsvc import __version__
 from catalogsvc.api.deps import Services
 from catalogsvc.api.errors import install_error_handlers
 from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
+from catalogsvc.api.routes.web import mount_web_app
 from catalogsvc.domain import Taxonomy
 from catalogsvc.jobs.context import CancelScope, JobContext
 from catalogsvc.jobs.events import EventBus
@@ -117,9 +117,5 @@ def create_app(
     install_error_handlers(app)
     for module in (jobs, catalog, events, taxonomies, health):
         app.include_router(module.router)
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    mount_web_app(app)
     return app

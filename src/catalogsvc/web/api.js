@@ -1,0 +1,113 @@
+// The HTTP API of catalogsvc, with its errors turned into readable messages.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Turn an error body's detail (a string, or a list of {loc, msg}) into words. */
+export function describeDetail(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {
+    return detail
+      .map((item) => {
+        const where = (item.loc || []).filter((part) => !["body", "query", "path"].includes(part));
+        return where.length ? `${where.join(".")}: ${item.msg}` : item.msg;
+      })
+      .join("; ");
+  }
+  return JSON.stringify(detail);
+}
+
+async function errorFrom(response) {
+  let text = response.statusText || "request failed";
+  try {
+    const body = await response.json();
+    if (body && body.detail !== undefined) text = describeDetail(body.detail);
+  } catch {
+    // Not JSON (a proxy's error page, say): the status text is all there is.
+  }
+  return new ApiError(response.status, `${text} (HTTP ${response.status})`);
+}
+
+async function request(method, path, json) {
+  const options = { method, headers: { Accept: "application/json" } };
+  if (json !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(json);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new ApiError(0, `The service could not be reached: ${error.message}`);
+  }
+  if (!response.ok) throw await errorFrom(response);
+  return response.status === 204 ? null : response.json();
+}
+
+const job = (id) => `/api/jobs/${encodeURIComponent(id)}`;
+
+export const api = {
+  taxonomies: () => request("GET", "/api/taxonomies"),
+  listJobs({ statuses = [], cursor = null, limit = 20 } = {}) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    for (const status of statuses) query.append("status", status);
+    if (cursor) query.set("cursor", cursor);
+    return request("GET", `/api/jobs?${query}`);
+  },
+  getJob: (id) => request("GET", job(id)),
+  files: (id) => request("GET", `${job(id)}/files`),
+  papers: (id) => request("GET", `${job(id)}/papers`),
+  folderJob: (path, recursive, taxonomy) =>
+    request("POST", "/api/jobs/folder", { path, recursive, taxonomy }),
+  cancel: (id) => request("POST", `${job(id)}/cancel`),
+  cancelMany: (ids) => request("POST", "/api/jobs/cancel", { ids }),
+  resume: (id, retryFailed) => request("POST", `${job(id)}/resume`, { retry_failed: retryFailed }),
+  reclassify: (id, taxonomy) => request("POST", `${job(id)}/reclassify`, { taxonomy }),
+  remove: (id) => request("DELETE", job(id)),
+  catalogUrl: (id, format) => `${job(id)}/catalog?format=${encodeURIComponent(format)}`,
+  eventsUrl: (id) => `${job(id)}/events`,
+
+  /** Upload PDFs as a new job; XMLHttpRequest because fetch cannot report upload progress. */
+  uploadJob(files, taxonomy, onProgress) {
+    const form = new FormData();
+    for (const file of files) form.append("files", file, file.name);
+    form.append("taxonomy", typeof taxonomy === "string" ? taxonomy : JSON.stringify(taxonomy));
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/jobs");
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) onProgress(event.loaded / event.total);
+      });
+      xhr.addEventListener("load", () => {
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = null;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else {
+          const text = body && body.detail !== undefined ? describeDetail(body.detail) : xhr.statusText;
+          reject(new ApiError(xhr.status, `${text} (HTTP ${xhr.status})`));
+        }
+      });
+      xhr.addEventListener("error", () => reject(new ApiError(0, "The upload failed: the service could not be reached.")));
+      xhr.send(form);
+    });
+  },
+};
+
+export const CATALOG_FORMATS = [
+  ["markdown", "Markdown"],
+  ["html", "HTML"],
+  ["json", "JSON"],
+  ["bibtex", "BibTeX"],
+  ["csv", "CSV"],
+  ["csl-json", "CSL-JSON"],
+  ["ris", "RIS"],
+];

@@ -1,0 +1,113 @@
+// What can be done with a finished job: download its catalogs, resume, reclassify, delete.
+
+import { api, CATALOG_FORMATS } from "./api.js";
+import { h, isPartial } from "./dom.js";
+import { taxonomyPicker } from "./taxonomy.js";
+
+function downloads(job) {
+  const partial = isPartial(job.status);
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": `downloads-${job.id}` },
+    h("h2", { id: `downloads-${job.id}` }, partial ? "Download the partial catalog" : "Download the catalog"),
+    partial
+      ? h("p", { class: "hint" }, `The job ended ${job.status}: the catalogs hold the papers extracted before it stopped.`)
+      : null,
+    h(
+      "ul",
+      { class: "downloads" },
+      CATALOG_FORMATS.map(([format, label]) =>
+        h("li", {}, h("a", { href: api.catalogUrl(job.id, format), download: "", class: "button secondary" }, partial ? `${label} (partial)` : label)),
+      ),
+    ),
+  );
+}
+
+function resumeForm(job, { navigate, message }) {
+  const retry = h("input", { type: "checkbox", id: `retry-${job.id}` });
+  const button = h("button", { type: "submit" }, "Resume");
+  const submit = async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      const next = await api.resume(job.id, retry.checked);
+      navigate(`#/jobs/${next.id}`);
+    } catch (error) {
+      message.show(`The job could not be resumed: ${error.message}`);
+      button.disabled = false;
+    }
+  };
+  return h(
+    "form",
+    { class: "card", onsubmit: submit },
+    h("h2", {}, "Resume"),
+    h("p", { class: "hint" }, "A new job runs the files this one did not finish and reuses its papers."),
+    h("div", { class: "check" }, retry, h("label", { for: retry.id }, "Retry failed files too")),
+    h("div", { class: "actions" }, button),
+  );
+}
+
+function reclassifyForm(job, { navigate, message }) {
+  const picker = taxonomyPicker({ legend: "New taxonomy", onError: (text) => message.show(text) });
+  const button = h("button", { type: "submit" }, "Reclassify");
+  const submit = async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    try {
+      const next = await api.reclassify(job.id, picker.value());
+      navigate(`#/jobs/${next.id}`);
+    } catch (error) {
+      message.show(`The job could not be reclassified: ${error.message}`);
+      button.disabled = false;
+    }
+  };
+  return h(
+    "form",
+    { class: "card", onsubmit: submit },
+    h("h2", {}, "Reclassify"),
+    h("p", { class: "hint" }, "A new job classifies these papers again, without reading the PDFs again."),
+    picker.element,
+    h("div", { class: "actions" }, button),
+  );
+}
+
+function deleteControl(job, { navigate, message }) {
+  const confirmRow = h("div", { class: "actions", hidden: true });
+  const ask = h("button", { type: "button", class: "danger" }, "Delete job");
+  const yes = h("button", { type: "button", class: "danger" }, "Yes, delete it");
+  const no = h("button", { type: "button", class: "secondary" }, "Keep it");
+  confirmRow.append(h("p", { role: "status" }, "Delete this job with its papers, catalogs and uploaded files?"), yes, no);
+  ask.addEventListener("click", () => {
+    confirmRow.hidden = false;
+    ask.hidden = true;
+    no.focus();
+  });
+  no.addEventListener("click", () => {
+    confirmRow.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  });
+  yes.addEventListener("click", async () => {
+    yes.disabled = true;
+    try {
+      await api.remove(job.id);
+      navigate("#/history", `Job ${job.id.slice(0, 8)} was deleted.`);
+    } catch (error) {
+      message.show(`The job could not be deleted: ${error.message}`);
+      yes.disabled = false;
+    }
+  });
+  return h("section", { class: "card" }, h("h2", {}, "Delete"), h("div", { class: "actions" }, ask), confirmRow);
+}
+
+/** The actions of a finished (terminal) job. */
+export function jobActions(job, context) {
+  return h(
+    "div",
+    { class: "job-actions" },
+    downloads(job),
+    isPartial(job.status) ? resumeForm(job, context) : null,
+    reclassifyForm(job, context),
+    deleteControl(job, context),
+  );
+}

@@ -1,0 +1,227 @@
+// One job: live progress while it runs (Server-Sent Events, polling as fallback), then its results.
+
+import { api } from "./api.js";
+import { formatDate, formatDuration, h, isTerminal, messageBox, parseTime, plural, statusBadge } from "./dom.js";
+import { jobActions } from "./job-actions.js";
+import { papersTable } from "./papers-table.js";
+
+const POLL_MS = 2000;
+
+/** A term and its value; both hidden together when only a running job has it. */
+function term(label, value, { whileActive = false } = {}) {
+  const cls = whileActive ? "while-active" : null;
+  return [h("dt", { class: cls }, label), h("dd", { class: cls }, value)];
+}
+
+export function jobView(main, { navigate, params: [jobId] }) {
+  const message = messageBox();
+  const table = papersTable();
+  const running = new Set();
+  let job = null;
+  let fileErrors = [];
+  let classified = null;
+  let source = null;
+  let pollTimer = null;
+  let disposed = false;
+
+  const heading = h("h1", { tabindex: -1 }, `Job ${jobId.slice(0, 8)}`);
+  const badgeSlot = h("span", { class: "badge-slot", "aria-live": "polite" });
+  const meta = h("p", { class: "meta" });
+  const stopNote = h("p", { class: "stop-note", hidden: true });
+  const phase = h("span");
+  const files = h("span");
+  const current = h("span", { class: "current-file" });
+  const elapsed = h("span");
+  const remaining = h("span");
+  const bar = h("progress", { max: 1, value: 0, "aria-label": "Files done" });
+  const cancelButton = h("button", { type: "button", class: "danger" }, "Cancel job");
+  const live = h(
+    "section",
+    { class: "card live", "aria-label": "Progress" },
+    h("div", { class: "progress-line" }, bar, files),
+    h(
+      "dl",
+      { class: "facts" },
+      term("Phase", phase),
+      term("Current file", current, { whileActive: true }),
+      term("Elapsed", elapsed),
+      term("Time left", remaining, { whileActive: true }),
+    ),
+    h("div", { class: "actions" }, cancelButton),
+  );
+  const errorList = h("ul", { class: "file-errors" });
+  const errorsSection = h("section", { class: "card", hidden: true }, h("h2", {}, "File errors"), errorList);
+  const actionsSlot = h("div");
+
+  main.replaceChildren(
+    h("div", { class: "title-line" }, heading, badgeSlot),
+    meta,
+    message.element,
+    stopNote,
+    live,
+    errorsSection,
+    actionsSlot,
+    h("h2", {}, "Papers"),
+    table.element,
+  );
+
+  function timeLeft() {
+    if (job.status === "queued") return "waiting for a free slot";
+    const { files_total: total, files_done: done } = job.progress;
+    if (job.phase !== "extracting") return job.phase === "queued" ? "—" : "almost done";
+    const started = parseTime(job.start_time);
+    if (!started || !done) return "estimating…";
+    const perFile = (Date.now() - started) / 1000 / done;
+    return `about ${formatDuration(perFile * (total - done))}`;
+  }
+
+  /** The times, which change every second; kept apart so nothing else is re-announced. */
+  function renderClock() {
+    if (!job || disposed) return;
+    const start = parseTime(job.start_time);
+    const end = parseTime(job.end_time);
+    elapsed.textContent = start ? formatDuration(((end || Date.now()) - start) / 1000) : "not started";
+    remaining.textContent = isTerminal(job.status) ? "—" : timeLeft();
+  }
+
+  function render() {
+    if (!job || disposed) return;
+    if (badgeSlot.textContent !== job.status) badgeSlot.replaceChildren(statusBadge(job.status));
+    const parent = job.parent_id
+      ? [" · from ", h("a", { href: `#/jobs/${job.parent_id}` }, `job ${job.parent_id.slice(0, 8)}`)]
+      : [];
+    meta.replaceChildren(
+      `${job.kind} · taxonomy ${job.taxonomy.name} · ${job.classifier} · created ${formatDate(job.created_at)}`,
+      ...parent,
+    );
+    const { files_total: total, files_done: done, files_failed: failed } = job.progress;
+    bar.max = Math.max(total, 1);
+    bar.value = done;
+    files.textContent = `${done} of ${plural(total, "file")} done${failed ? `, ${failed} failed` : ""}`;
+    phase.textContent = classified && job.phase === "classifying" ? `classifying (${classified})` : job.phase;
+    current.textContent = running.size ? [...running].join(", ") : "—";
+    const active = !isTerminal(job.status);
+    cancelButton.hidden = !active;
+    live.classList.toggle("ended", !active);
+    stopNote.hidden = !job.error;
+    stopNote.textContent = job.error ? `Stopped: ${job.error}` : "";
+    errorsSection.hidden = !fileErrors.length;
+    errorList.replaceChildren(
+      ...fileErrors.map((f) => h("li", {}, h("strong", {}, f.file_name), `: ${f.error || f.state}`)),
+    );
+    renderClock();
+  }
+
+  async function loadResults() {
+    const [papers, fileRows] = await Promise.all([api.papers(jobId), api.files(jobId)]);
+    if (disposed) return;
+    table.setPapers(papers);
+    fileErrors = fileRows.filter((f) => f.state === "failed" || f.state === "skipped");
+    render();
+  }
+
+  async function finish() {
+    stopLive();
+    running.clear();
+    try {
+      job = await api.getJob(jobId);
+      await loadResults();
+    } catch (error) {
+      message.show(`The job's results could not be loaded: ${error.message}`);
+    }
+    if (disposed) return;
+    render();
+    actionsSlot.replaceChildren(jobActions(job, { navigate, message }));
+  }
+
+  function onFile(data) {
+    if (data.state === "started") running.add(data.file_name);
+    else running.delete(data.file_name);
+    if (data.state === "done" && data.paper) table.addPaper(data.paper);
+    if (data.state === "failed" || data.state === "skipped") fileErrors.push(data);
+    render();
+  }
+
+  function onStatus(data) {
+    if (data.progress) job = data; // the first event carries the whole job
+    else job = { ...job, status: data.status, error: data.reason ?? job.error };
+    render();
+    if (isTerminal(job.status)) finish();
+    else if (data.progress) loadResults().catch((error) => message.show(error.message));
+  }
+
+  function listen() {
+    source = new EventSource(api.eventsUrl(jobId));
+    const on = (kind, handler) =>
+      source.addEventListener(kind, (event) => handler(JSON.parse(event.data)));
+    on("status", onStatus);
+    on("phase", (data) => {
+      job = { ...job, phase: data.phase, timings: data.timings ?? job.timings };
+      render();
+    });
+    on("file", onFile);
+    on("progress", (data) => {
+      if ("files_total" in data) job = { ...job, progress: data };
+      if ("classified" in data) classified = `${data.classified} of ${data.papers}`;
+      render();
+    });
+    source.addEventListener("error", () => {
+      stopLive();
+      if (!disposed && !isTerminal(job.status)) poll();
+    });
+  }
+
+  async function poll() {
+    try {
+      const before = job.progress.files_done;
+      job = await api.getJob(jobId);
+      if (isTerminal(job.status)) return finish();
+      if (job.progress.files_done !== before) await loadResults();
+      message.clear();
+    } catch (error) {
+      message.show(`Live updates are failing: ${error.message}`);
+    }
+    render();
+    if (!disposed) pollTimer = setTimeout(poll, POLL_MS);
+  }
+
+  function stopLive() {
+    if (source) source.close();
+    source = null;
+    clearTimeout(pollTimer);
+  }
+
+  cancelButton.addEventListener("click", async () => {
+    cancelButton.disabled = true;
+    try {
+      job = await api.cancel(jobId);
+      render();
+      await finish();
+    } catch (error) {
+      message.show(`The job could not be cancelled: ${error.message}`);
+      finish();
+    } finally {
+      cancelButton.disabled = false;
+    }
+  });
+
+  const ticker = setInterval(renderClock, 1000);
+  api
+    .getJob(jobId)
+    .then(async (loaded) => {
+      job = loaded;
+      render();
+      if (isTerminal(job.status)) await finish();
+      else {
+        await loadResults();
+        listen();
+      }
+    })
+    .catch((error) => message.show(`The job could not be loaded: ${error.message}`));
+
+  return () => {
+    disposed = true;
+    stopLive();
+    clearInterval(ticker);
+  };
+}

@@ -1,0 +1,78 @@
+"""Upload PDFs in the browser, watch the job, cancel it, find it in History, download, resume."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from catalogsvc.settings import Settings
+from tests.api.test_cancel import gated_pdf
+from tests.api.test_history import ServerProcess
+from tests.conftest import write_papers
+from tests.web.browser import require_browser
+from tests.web.conftest import save_screenshot
+
+require_browser()
+
+from playwright.sync_api import Page, expect  # noqa: E402 -- only once require_browser() passed
+
+
+def release_gated_uploads(settings: Settings, job_id: str) -> None:
+    for held in (settings.uploads_dir / job_id).glob("*gated.pdf"):
+        Path(f"{held}.release").touch()
+
+
+def test_a_cancelled_upload_keeps_its_papers_shows_in_history_and_resumes(
+    page: Page, server: ServerProcess, papers_dir: Path, settings: Settings
+) -> None:
+    """The whole life of an uploaded job, as a user sees it."""
+    pdfs = [*write_papers(papers_dir, 2, prefix="a"), gated_pdf(papers_dir, "z-gated.pdf")]
+    page.goto("/")
+    page.get_by_label("Choose PDF files").set_input_files(pdfs)
+    expect(page.get_by_text("3 files chosen")).to_be_visible()
+    save_screenshot(page, "new-job")
+
+    page.get_by_role("button", name="Start job").click()
+    expect(page).to_have_url(re.compile(r"#/jobs/\w+$"))
+    job_id = page.url.rsplit("/", 1)[1]
+    # Files run one at a time; the gated one holds, so progress stops at 2 of 3 with it current.
+    expect(page.get_by_text("2 of 3 files done")).to_be_visible()
+    expect(page.locator(".current-file")).to_have_text("z-gated.pdf")
+    expect(page.locator(".title-line .badge")).to_have_text("running")
+    rows = page.locator("table.papers tbody tr:not(.group)")
+    expect(rows).to_have_count(2)
+    save_screenshot(page, "live")
+
+    page.get_by_role("button", name="Cancel job").click()
+    expect(page.locator(".title-line .badge")).to_have_text("cancelled", timeout=3_000)
+    expect(page.get_by_text("Stopped: Cancelled by user")).to_be_visible()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_role("button", name="Cancel job")).to_be_hidden()
+
+    page.get_by_role("link", name="History").click()
+    page.get_by_label("cancelled").check()
+    expect(page).to_have_url(re.compile(r"#/history\?status=cancelled$"))
+    row = page.locator(f'tr[data-job-id="{job_id}"]')
+    expect(row.locator(".badge")).to_have_text("cancelled")
+    expect(row).to_contain_text("2 of 3 files")
+    save_screenshot(page, "history")
+
+    row.get_by_role("link", name=job_id[:8]).click()
+    expect(page.get_by_role("heading", name="Download the partial catalog")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="JSON (partial)", exact=True).click()
+    catalog = json.loads(Path(download.value.path()).read_text())
+    assert catalog["partial"] is True
+    titles = sorted(p["title"] for c in catalog["categories"] for p in c["papers"])
+    assert [t[:32] for t in titles] == ["On the Structure of Test Paper N"] * 2
+    save_screenshot(page, "job-detail")
+
+    release_gated_uploads(settings, job_id)
+    page.get_by_role("button", name="Resume").click()
+    expect(page).not_to_have_url(re.compile(f"{job_id}$"))
+    expect(page.locator(".title-line .badge")).to_have_text("completed")
+    expect(page.get_by_text("3 of 3 files done")).to_be_visible()
+    expect(rows).to_have_count(3)
+    expect(page.get_by_role("link", name=f"job {job_id[:8]}")).to_be_visible()
+    expect(page.get_by_role("link", name="Markdown", exact=True)).to_be_visible()
