@@ -84,7 +84,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings()
     console.print(
-        f"catalogsvc on http://{args.host}:{args.port}/docs  (data in {settings.data_dir})"
+        f"catalogsvc on http://{args.host}:{args.port}/ "
+        f"(API docs at /docs, data in {settings.data_dir})"
     )
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0
