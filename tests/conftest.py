@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,19 @@ from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.settings import Settings
 from tests.gated_extract import extract_gated
 from tests.pdf_factory import make_paper_pdf
+from tests.server_process import ServerProcess
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 CORPUS_DIR = SHARED_DIR / "corpus" / "dev"
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[ServerProcess]:
+    """The real service under uvicorn, with the gated extractor and one extraction worker."""
+    running = ServerProcess(settings)
+    yield running
+    running.close()
 
 
 @pytest.fixture

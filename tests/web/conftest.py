@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from catalogsvc.settings import Settings
-from tests.api.test_history import ServerProcess
 from tests.conftest import REPO_ROOT
+from tests.server_process import ServerProcess
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 if TYPE_CHECKING:
@@ -30,14 +29,6 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def server(settings: Settings) -> Iterator[ServerProcess]:
-    """The real service under uvicorn, with the gated extractor and one extraction worker."""
-    running = ServerProcess(settings)
-    yield running
-    running.close()
 
 
 def base_url(server: ServerProcess) -> str:

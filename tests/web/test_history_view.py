@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.api.test_cancel import gated_pdf
-from tests.api.test_history import ServerProcess
 from tests.conftest import write_papers
+from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
 
 require_browser()

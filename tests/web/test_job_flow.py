@@ -8,8 +8,8 @@ from pathlib import Path
 
 from catalogsvc.settings import Settings
 from tests.api.test_cancel import gated_pdf
-from tests.api.test_history import ServerProcess
 from tests.conftest import write_papers
+from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
 from tests.web.conftest import save_screenshot
 

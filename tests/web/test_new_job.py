@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.api.test_history import ServerProcess
+from tests.server_process import ServerProcess
 from tests.conftest import write_papers
 from tests.pdf_factory import make_paper_pdf
 from tests.web.browser import require_browser

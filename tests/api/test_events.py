@@ -1,0 +1,66 @@
+"""The Server-Sent Events stream of a job, read over a real socket."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.api.test_cancel import gated_pdf
+from tests.conftest import write_papers
+from tests.server_process import ServerProcess
+
+
+def read_events(lines: Any) -> Any:
+    """Yield (event, data) pairs from an SSE line iterator."""
+    kind, data = "message", ""
+    for line in lines:
+        if line.startswith("event:"):
+            kind = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data += line.removeprefix("data:").strip()
+        elif not line and data:
+            yield kind, json.loads(data)
+            kind, data = "message", ""
+
+
+def test_events_stream_progress_files_phases_and_end_after_the_terminal_status(
+    server: ServerProcess, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 2, prefix="a")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    job_id = server.http.post("/api/jobs/folder", json={"path": str(papers_dir)}).json()["id"]
+
+    seen: list[tuple[str, dict[str, Any]]] = []
+    with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for kind, data in read_events(response.iter_lines()):
+            seen.append((kind, data))
+            if kind == "status" and len(seen) == 1:
+                assert data["id"] == job_id  # the first event is the whole job
+                Path(f"{gated}.release").touch()
+
+    kinds = [kind for kind, _ in seen]
+    assert kinds[0] == "status" and kinds[-1] == "status"
+    assert seen[-1][1]["status"] == "completed"
+    assert {"file", "progress", "phase"} <= set(kinds)
+    phases = [data["phase"] for kind, data in seen if kind == "phase"]
+    assert phases[-2:] == ["classifying", "cataloging"]
+    done_files = {
+        data["file_name"] for kind, data in seen if kind == "file" and data["state"] == "done"
+    }
+    assert "z-gated.pdf" in done_files
+
+
+def test_events_of_a_finished_job_are_its_final_state_only(
+    server: ServerProcess, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    job_id = server.http.post("/api/jobs/folder", json={"path": str(papers_dir)}).json()["id"]
+    with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
+        live = list(read_events(response.iter_lines()))  # ends with the terminal status
+    assert live[-1][1]["status"] == "completed"
+    with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
+        events = list(read_events(response.iter_lines()))
+    assert [kind for kind, _ in events] == ["status"]
+    assert events[0][1]["status"] == "completed"
