@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from catalogsvc.app import ClassifierFactory, create_app, default_classifier
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.settings import Settings
-from tests.gated_extract import extract_gated
+from tests.gated_extract import extract_gated, gated_pdf
 from tests.pdf_factory import make_paper_pdf
 from tests.server_process import ServerProcess
 
@@ -70,6 +70,15 @@ class ServiceClient:
         response = await self.http.get(f"/api/jobs/{job_id}")
         body: dict[str, Any] = response.json()
         return body
+
+    async def start_held_job(
+        self, folder: Path, gated_name: str = "gated.pdf"
+    ) -> tuple[dict[str, Any], Path]:
+        """Start a folder job and return once a worker holds its gated file."""
+        gated = gated_pdf(folder, gated_name)
+        job = await self.folder_job(folder)
+        await wait_for_file(Path(f"{gated}.started"))
+        return job, gated
 
     async def folder_job(self, folder: Path, **extra: Any) -> dict[str, Any]:
         response = await self.http.post("/api/jobs/folder", json={"path": str(folder), **extra})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.pipeline.extract import extract_paper
+from tests.pdf_factory import make_paper_pdf
 
 HOLD_LIMIT_S = 60.0
 
@@ -31,6 +32,18 @@ def extract_gated(path: str) -> ExtractedPaper:
         while not release.exists() and time.monotonic() < deadline:
             time.sleep(0.005)  # a slow file, inside the worker process
     return extract_paper(path)
+
+
+def gated_pdf(folder: Path, name: str = "gated.pdf") -> Path:
+    """A real paper that extract_gated holds until it is released."""
+    return make_paper_pdf(
+        folder / name, title="A Paper That Takes Its Time", authors=["Slow Reader"], year=2024
+    )
+
+
+def release(gated: Path) -> None:
+    """Let extract_gated finish the gated file."""
+    Path(f"{gated}.release").touch()
 
 
 def extraction_count(folder: Path, file_name: str) -> int:

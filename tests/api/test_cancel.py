@@ -9,14 +9,8 @@ from pathlib import Path
 
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
 from catalogsvc.settings import Settings
-from tests.conftest import ClientFactory, ServiceClient, wait_for_file, write_papers
-from tests.pdf_factory import make_paper_pdf
-
-
-def gated_pdf(folder: Path, name: str = "gated.pdf") -> Path:
-    return make_paper_pdf(
-        folder / name, title="A Paper That Takes Its Time", authors=["Slow Reader"], year=2024
-    )
+from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.gated_extract import release
 
 
 async def test_cancel_inside_a_slow_file_stops_at_once_and_keeps_earlier_papers(
@@ -24,9 +18,7 @@ async def test_cancel_inside_a_slow_file_stops_at_once_and_keeps_earlier_papers(
 ) -> None:
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 2, prefix="a")
-    gated = gated_pdf(papers_dir, "z-gated.pdf")
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
 
     started = time.monotonic()
     response = await client.http.post(f"/api/jobs/{job['id']}/cancel")
@@ -57,9 +49,7 @@ async def test_cancelled_job_serves_a_partial_catalog(
 ) -> None:
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 1, prefix="a")
-    gated = gated_pdf(papers_dir, "z-gated.pdf")
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, _gated = await client.start_held_job(papers_dir, "z-gated.pdf")
     await client.http.post(f"/api/jobs/{job['id']}/cancel")
     await client.wait_until_finished(job["id"])
 
@@ -75,9 +65,7 @@ async def test_catalog_of_a_running_job_is_409(
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:
     client = await client_factory(extract_workers=1)
-    gated = gated_pdf(papers_dir)
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, _gated = await client.start_held_job(papers_dir)
     response = await client.http.get(f"/api/jobs/{job['id']}/catalog")
     assert response.status_code == 409
     await client.http.post(f"/api/jobs/{job['id']}/cancel")
@@ -87,9 +75,7 @@ async def test_cancel_of_a_queued_job_before_its_first_file(
     client_factory: ClientFactory, papers_dir: Path, tmp_path: Path
 ) -> None:
     client = await client_factory(max_concurrent_jobs=1, extract_workers=1)
-    gated = gated_pdf(papers_dir)
-    blocker = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    blocker, _gated = await client.start_held_job(papers_dir)
     other_dir = papers_dir / "second"
     other_dir.mkdir()
     write_papers(other_dir, 2)
@@ -190,11 +176,9 @@ async def test_cancel_before_classification_never_calls_the_classifier(
 ) -> None:
     blocking = BlockingClassifier()
     client = await client_factory(classifier_factory=lambda _s: blocking, extract_workers=1)
-    gated = gated_pdf(papers_dir)
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, gated = await client.start_held_job(papers_dir)
     await client.http.post(f"/api/jobs/{job['id']}/cancel")
-    gated.with_name(gated.name + ".release").touch()
+    release(gated)
     finished = await client.wait_until_finished(job["id"])
 
     assert finished["status"] == "cancelled"

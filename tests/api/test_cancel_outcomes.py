@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.api.test_cancel import gated_pdf
-from tests.conftest import ClientFactory, ServiceClient, wait_for_file, write_papers
+from tests.conftest import ClientFactory, ServiceClient, write_papers
 
 
 async def test_cancel_racing_completion_leaves_one_terminal_state_and_answers_truthfully(
@@ -38,9 +37,7 @@ async def test_cancelling_twice_answers_200_and_changes_nothing(
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:
     client = await client_factory(extract_workers=1)
-    gated = gated_pdf(papers_dir)
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, _gated = await client.start_held_job(papers_dir)
     first = await client.http.post(f"/api/jobs/{job['id']}/cancel")
     await client.wait_until_finished(job["id"])
     second = await client.http.post(f"/api/jobs/{job['id']}/cancel")
@@ -72,9 +69,7 @@ async def test_batch_cancel_reports_an_outcome_per_id(
     write_papers(done_dir, 1)
     completed = await client.folder_job(done_dir)
     await client.wait_until_finished(completed["id"])
-    gated = gated_pdf(papers_dir)
-    running = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    running, _gated = await client.start_held_job(papers_dir)
     queued = await client.folder_job(done_dir)
 
     response = await client.http.post(

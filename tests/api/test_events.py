@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.api.test_cancel import gated_pdf
 from tests.conftest import write_papers
+from tests.gated_extract import gated_pdf, release
 from tests.server_process import ServerProcess
 
 
@@ -38,7 +38,7 @@ def test_events_stream_progress_files_phases_and_end_after_the_terminal_status(
             seen.append((kind, data))
             if kind == "status" and len(seen) == 1:
                 assert data["id"] == job_id  # the first event is the whole job
-                Path(f"{gated}.release").touch()
+                release(gated)
 
     kinds = [kind for kind, _ in seen]
     assert kinds[0] == "status" and kinds[-1] == "status"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from tests.api.test_cancel import gated_pdf
 from tests.conftest import ClientFactory, wait_for_file, write_papers
+from tests.gated_extract import gated_pdf, release
 from tests.server_process import ServerProcess
 
 
@@ -34,7 +34,7 @@ async def test_a_sigkilled_server_leaves_the_job_interrupted_with_its_papers(
     assert job["end_time"] is not None
     papers = (await client.http.get(f"/api/jobs/{job_id}/papers")).json()
     assert sorted(p["file_name"] for p in papers) == ["a0.pdf", "a1.pdf"]
-    Path(f"{gated}.release").touch()
+    release(gated)
     resumed = await client.http.post(f"/api/jobs/{job_id}/resume")
     assert resumed.status_code == 202
     finished = await client.wait_until_finished(resumed.json()["id"])

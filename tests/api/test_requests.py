@@ -128,10 +128,12 @@ async def test_delete_removes_a_finished_job_and_refuses_an_active_one(
     assert not (tmp_path / "data" / "catalogs" / job["id"]).exists()
 
 
-async def test_taxonomies_and_health(client: ServiceClient) -> None:
+async def test_taxonomies_health_and_the_web_app_at_the_root(client: ServiceClient) -> None:
     taxonomies = (await client.http.get("/api/taxonomies")).json()
     names = {t["name"] for t in taxonomies}
     assert {"arxiv", "research-fields"} <= names
     assert all(t["categories"] for t in taxonomies)
     assert (await client.http.get("/healthz")).json() == {"status": "ok"}
-    assert (await client.http.get("/", follow_redirects=False)).status_code in (302, 307)
+    home = await client.http.get("/")
+    assert home.status_code == 200
+    assert "text/html" in home.headers["content-type"]

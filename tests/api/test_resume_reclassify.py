@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.test_cancel import gated_pdf
-from tests.conftest import ClientFactory, ServiceClient, wait_for_file, write_papers
-from tests.gated_extract import extraction_count
+from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.gated_extract import extraction_count, release
 from tests.pdf_factory import make_corrupt_pdf, make_paper_pdf
 
 
@@ -15,12 +14,10 @@ async def test_resume_of_a_cancelled_job_extracts_only_the_rest_and_completes(
 ) -> None:
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 2, prefix="a")
-    gated = gated_pdf(papers_dir, "z-gated.pdf")
-    parent = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    parent, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
     await client.http.post(f"/api/jobs/{parent['id']}/cancel")
     await client.wait_until_finished(parent["id"])
-    Path(f"{gated}.release").touch()
+    release(gated)
 
     response = await client.http.post(f"/api/jobs/{parent['id']}/resume", json={})
     assert response.status_code == 202
@@ -46,12 +43,10 @@ async def test_resume_with_retry_failed_runs_failed_files_again(
 ) -> None:
     write_papers(papers_dir, 1)
     broken = make_corrupt_pdf(papers_dir / "broken.pdf")
-    gated = gated_pdf(papers_dir, "z-gated.pdf")
-    parent = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    parent, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
     await client.http.post(f"/api/jobs/{parent['id']}/cancel")
     await client.wait_until_finished(parent["id"])
-    Path(f"{gated}.release").touch()
+    release(gated)
     make_paper_pdf(broken, title="Now Repaired and Readable", authors=["Fixed Author"])
 
     plain = await client.http.post(f"/api/jobs/{parent['id']}/resume")

@@ -10,17 +10,14 @@ from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine
 from catalogsvc.store.repository import Store
-from tests.api.test_cancel import gated_pdf
-from tests.conftest import ClientFactory, wait_for_file
+from tests.conftest import ClientFactory
 
 
 async def test_a_cancel_written_by_another_replica_stops_the_running_job(
     client_factory: ClientFactory, papers_dir: Path, settings: Settings
 ) -> None:
     client = await client_factory(extract_workers=1)
-    gated = gated_pdf(papers_dir)
-    job = await client.folder_job(papers_dir)
-    await wait_for_file(Path(f"{gated}.started"))
+    job, gated = await client.start_held_job(papers_dir)
 
     other_engine = create_store_engine(settings.resolved_database_url)
     try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.api.test_cancel import gated_pdf
 from tests.conftest import write_papers
+from tests.gated_extract import gated_pdf
 from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
 

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from catalogsvc.settings import Settings
-from tests.api.test_cancel import gated_pdf
 from tests.conftest import write_papers
+from tests.gated_extract import gated_pdf
 from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
 from tests.web.conftest import save_screenshot

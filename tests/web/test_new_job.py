@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.server_process import ServerProcess
 from tests.conftest import write_papers
 from tests.pdf_factory import make_paper_pdf
+from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
 from tests.web.conftest import base_url, save_screenshot
 
