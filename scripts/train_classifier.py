@@ -1,69 +1,220 @@
-"""Train the offline arXiv archive classifier that ships in catalogsvc/classifier_data."""
+"""Build the offline classifier's data in catalogsvc/classifier_data from labelled arXiv papers.
+
+Two files come out, both reproducible from shared/labelled/arxiv.jsonl with this script:
+- arxiv_model.npz: naive Bayes over TF-IDF for the arXiv archives (the built-in taxonomy);
+- concepts.npz: the concept space zero-shot classification projects papers and categories into,
+  one concept per arXiv category, its terms mined from the abstracts listed in it and its name
+  and description read from scripts/arxiv_categories.tsv.
+Only the train split (a hash of the arXiv id) is read for either; the score printed at the
+end is on a balanced sample of the test split.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
 import math
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from catalogsvc.pipeline.concept_space import PAPER_NAME_WEIGHT, ConceptSpace
 from catalogsvc.pipeline.labelled_arxiv import (
     LabelledPaper,
     balanced_sample,
+    is_test_paper,
     read_labelled,
     split_train_test,
 )
-from catalogsvc.pipeline.linear_model import LinearTextModel, text_terms
-from catalogsvc.pipeline.text_features import paper_text
+from catalogsvc.pipeline.linear_model import LinearTextModel
+from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
+from catalogsvc.pipeline.text_features import paper_text, text_terms
+from catalogsvc.pipeline.tfidf import FloatArray, TfidfVocabulary
+from catalogsvc.pipeline.zero_shot import ZeroShotClassifier
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "labelled" / "arxiv.jsonl"
-DEFAULT_OUT = REPO_ROOT / "src" / "catalogsvc" / "classifier_data" / "arxiv_model.npz"
-MIN_DOCUMENT_FREQUENCY = 5
-SMOOTHING = 0.01
-EVAL_PER_ARCHIVE = 60
+DEFAULT_OUT = REPO_ROOT / "src" / "catalogsvc" / "classifier_data"
+CATEGORY_TABLE = Path(__file__).with_name("arxiv_categories.tsv")
+ARCHIVE_MIN_DOCUMENTS = 5
+CONCEPT_MIN_DOCUMENTS = 3
+SMOOTHING_CHOICES = (0.003, 0.01, 0.03)
+TEMPERATURE_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+CONCEPT_WEIGHT_CHOICES = (0.0, 2.0, 5.0, 10.0, 20.0)
+CONCEPT_TERMS = 300
+PER_ARCHIVE = 60
+ARXIV_TAXONOMY = BUILTIN_TAXONOMIES["arxiv"]
 
 
-def _terms(paper: LabelledPaper) -> list[str]:
-    return text_terms(paper_text(paper.title, paper.abstract))
-
-
-def train_model(papers: list[LabelledPaper]) -> LinearTextModel:
-    """Multinomial naive Bayes over TF-IDF values, with flat class priors."""
-    documents = [_terms(paper) for paper in papers]
+def build_vocabulary(documents: Sequence[Sequence[str]], min_documents: int) -> TfidfVocabulary:
+    """Terms found in at least `min_documents` documents, with smoothed IDF."""
     document_frequency = Counter(term for terms in documents for term in set(terms))
-    terms = sorted(t for t, n in document_frequency.items() if n >= MIN_DOCUMENT_FREQUENCY)
-    vocabulary = {term: column for column, term in enumerate(terms)}
+    terms = sorted(t for t, n in document_frequency.items() if n >= min_documents)
     frequencies = np.array([document_frequency[t] for t in terms], dtype=np.float32)
-    idf = (np.log((len(papers) + 1) / (frequencies + 1)) + 1).astype(np.float32)
-    labels = tuple(sorted({paper.archive for paper in papers}))
-    model = LinearTextModel(
-        labels=labels,
-        vocabulary=vocabulary,
-        idf=idf,
-        weights=np.zeros((len(terms), len(labels)), dtype=np.float32),
-        bias=np.zeros(len(labels), dtype=np.float32),
-    )
-    mass = np.zeros((len(terms), len(labels)), dtype=np.float64)
-    for paper in papers:
-        columns, values = model.sparse_terms(paper_text(paper.title, paper.abstract))
-        mass[columns, labels.index(paper.archive)] += values
-    log_likelihood = np.log((mass + SMOOTHING) / (mass + SMOOTHING).sum(axis=0))
-    # Centering per term leaves the argmax unchanged and keeps float16 storage precise.
+    idf = np.log((len(documents) + 1) / (frequencies + 1)) + 1
+    return TfidfVocabulary.from_terms(terms, idf.astype(np.float32))
+
+
+def label_mass(
+    vocabulary: TfidfVocabulary, texts: Sequence[str], labels: Sequence[Sequence[int]], width: int
+) -> tuple[FloatArray, FloatArray]:
+    """Summed TF-IDF of each label's texts (terms x labels), and of all texts."""
+    mass = np.zeros((len(vocabulary.columns), width), dtype=np.float32)
+    total = np.zeros(len(vocabulary.columns), dtype=np.float32)
+    for text, text_labels in zip(texts, labels, strict=True):
+        columns, values = vocabulary.weigh(text)
+        total[columns] += values
+        for label in text_labels:
+            mass[columns, label] += values
+    return mass, total
+
+
+def naive_bayes(
+    vocabulary: TfidfVocabulary, mass: FloatArray, labels: tuple[str, ...], smoothing: float
+) -> LinearTextModel:
+    """Multinomial naive Bayes with flat priors, since archives are scored on balanced samples."""
+    log_likelihood = np.log((mass + smoothing) / (mass + smoothing).sum(axis=0))
+    # Centering each term's row leaves every argmax unchanged and keeps float16 precise.
     weights = log_likelihood - log_likelihood.mean(axis=1, keepdims=True)
-    return LinearTextModel(labels, vocabulary, idf, weights.astype(np.float32), model.bias)
+    bias = np.zeros(len(labels), dtype=np.float32)
+    return LinearTextModel(labels, vocabulary, weights.astype(np.float32), bias)
 
 
-def accuracy(model: LinearTextModel, papers: list[LabelledPaper]) -> float:
+def accuracy(model: LinearTextModel, papers: Sequence[LabelledPaper]) -> float:
     """Share of papers whose most probable archive is their own."""
     texts = [paper_text(paper.title, paper.abstract) for paper in papers]
     predicted = model.predict_proba(texts).argmax(axis=1)
     hits = sum(model.labels[int(i)] == p.archive for i, p in zip(predicted, papers, strict=True))
     return hits / len(papers) if papers else math.nan
+
+
+def mean_log_loss(model: LinearTextModel, papers: Sequence[LabelledPaper]) -> float:
+    texts = [paper_text(paper.title, paper.abstract) for paper in papers]
+    probabilities = model.predict_proba(texts)
+    truth = [model.labels.index(paper.archive) for paper in papers]
+    return -float(np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-9)))
+
+
+def split_validation(
+    train: Sequence[LabelledPaper],
+) -> tuple[list[LabelledPaper], list[LabelledPaper]]:
+    """A part of the train split to fit on, and a balanced validation sample of the rest."""
+    held = [is_test_paper("validation:" + p.arxiv_id) for p in train]
+    fit = [p for p, out in zip(train, held, strict=True) if not out]
+    rest = [p for p, out in zip(train, held, strict=True) if out]
+    return fit, balanced_sample(rest, PER_ARCHIVE)
+
+
+def fit_naive_bayes(papers: Sequence[LabelledPaper], smoothing: float) -> LinearTextModel:
+    labels = tuple(sorted({p.archive for p in papers}))
+    texts = [paper_text(p.title, p.abstract) for p in papers]
+    vocabulary = build_vocabulary([text_terms(t) for t in texts], ARCHIVE_MIN_DOCUMENTS)
+    archive_of = [[labels.index(p.archive)] for p in papers]
+    mass, _ = label_mass(vocabulary, texts, archive_of, len(labels))
+    return naive_bayes(vocabulary, mass, labels, smoothing)
+
+
+def combined_accuracy(
+    model: LinearTextModel, space: ConceptSpace, papers: Sequence[LabelledPaper]
+) -> float:
+    """Accuracy of the offline classifier's arXiv path: log-probabilities plus similarity."""
+    texts = [paper_text(p.title, p.abstract) for p in papers]
+    order = [model.labels.index(c.name) for c in ARXIV_TAXONOMY.categories]
+    logits = np.log(model.predict_proba(texts) + 1e-9)[:, order]
+    logits += model.concept_weight * ZeroShotClassifier(space).similarities(texts, ARXIV_TAXONOMY)
+    names = [c.name for c in ARXIV_TAXONOMY.categories]
+    hits = sum(
+        names[int(i)] == p.archive for i, p in zip(logits.argmax(axis=1), papers, strict=True)
+    )
+    return hits / len(papers) if papers else math.nan
+
+
+def train_archive_model(
+    train: Sequence[LabelledPaper], descriptions: dict[str, str]
+) -> LinearTextModel:
+    """Pick smoothing, temperature and concept weight on validation data, then refit."""
+    fit, validation = split_validation(train)
+    scored = {s: accuracy(fit_naive_bayes(fit, s), validation) for s in SMOOTHING_CHOICES}
+    smoothing = max(scored, key=scored.__getitem__)
+    print(f"validation accuracy by smoothing: {_rounded(scored)} -> {smoothing}")
+    candidate = fit_naive_bayes(fit, smoothing)
+    losses = {
+        t: mean_log_loss(_with(candidate, temperature=t), validation) for t in TEMPERATURE_CHOICES
+    }
+    temperature = min(losses, key=losses.__getitem__)
+    print(f"validation log loss by temperature: {_rounded(losses)} -> {temperature}")
+    candidate = _with(candidate, temperature=temperature)
+    fit_space = build_concept_space(fit, descriptions)
+    combined = {
+        w: combined_accuracy(_with(candidate, concept_weight=w), fit_space, validation)
+        for w in CONCEPT_WEIGHT_CHOICES
+    }
+    concept_weight = max(combined, key=combined.__getitem__)
+    print(f"validation accuracy by concept weight: {_rounded(combined)} -> {concept_weight}")
+    final = fit_naive_bayes(train, smoothing)
+    return _with(final, temperature=temperature, concept_weight=concept_weight)
+
+
+def _rounded(scores: dict[float, float]) -> dict[float, float]:
+    return {key: round(value, 4) for key, value in scores.items()}
+
+
+def _with(
+    model: LinearTextModel,
+    *,
+    temperature: float | None = None,
+    concept_weight: float | None = None,
+) -> LinearTextModel:
+    return dataclasses.replace(
+        model,
+        temperature=model.temperature if temperature is None else temperature,
+        concept_weight=model.concept_weight if concept_weight is None else concept_weight,
+    )
+
+
+def read_category_table(path: Path) -> dict[str, str]:
+    """arXiv category code -> its name and description, one text."""
+    with path.open(encoding="utf-8", newline="") as table:
+        rows = csv.DictReader(table, delimiter="\t")
+        return {row["label"]: f"{row['name']}. {row['description']}" for row in rows}
+
+
+def build_concept_space(
+    train: Sequence[LabelledPaper], descriptions: dict[str, str]
+) -> ConceptSpace:
+    """Each concept keeps its most telling terms by positive PMI, weighted by evidence."""
+    concepts = tuple(sorted(descriptions))
+    index = {concept: i for i, concept in enumerate(concepts)}
+    texts = [paper_text(p.title, p.abstract) for p in train]
+    vocabulary = build_vocabulary([text_terms(t) for t in texts], CONCEPT_MIN_DOCUMENTS)
+    listed = [[index[label] for label in p.labels if label in index] for p in train]
+    mass, total = label_mass(vocabulary, texts, listed, len(concepts))
+    smoothing = 1e-3 * len(vocabulary.columns)
+    in_concept = (mass + 1e-3) / (mass.sum(axis=0) + smoothing)
+    overall = (total + 1e-3) / (total.sum() + smoothing)
+    pmi = np.maximum(np.log(in_concept / overall[:, None]), 0.0)
+    mined = pmi * (mass > 0) * np.sqrt(mass)
+    cutoff = -np.sort(-mined, axis=0)[CONCEPT_TERMS - 1]
+    mined = np.where(mined >= cutoff, mined, 0.0)
+    mined /= np.linalg.norm(mined, axis=0) + 1e-9
+    named = np.zeros_like(mined)
+    for concept, description in descriptions.items():
+        columns, values = vocabulary.weigh(f"{concept} {description}")
+        named[columns, index[concept]] = values
+    average = (total / len(train)) @ (mined + PAPER_NAME_WEIGHT * named)
+    background = average / np.linalg.norm(average)
+    return ConceptSpace(
+        concepts,
+        vocabulary,
+        mined.astype(np.float32),
+        named.astype(np.float32),
+        background.astype(np.float32),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,14 +226,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No labelled data at {args.data}", file=sys.stderr)
         return 1
     train, test = split_train_test(read_labelled(args.data))
+    args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    model = train_model(train)
-    print(f"trained on {len(train)} papers in {time.perf_counter() - started:.1f} s")
-    sample = balanced_sample(test, EVAL_PER_ARCHIVE)
-    print(f"accuracy on a balanced test sample of {len(sample)}: {accuracy(model, sample):.1%}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    model.save(args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    descriptions = read_category_table(CATEGORY_TABLE)
+    model = train_archive_model(train, descriptions)
+    model.save(args.out / "arxiv_model.npz")
+    space = build_concept_space(train, descriptions)
+    space.save(args.out / "concepts.npz")
+    print(f"trained on {len(train)} papers in {time.perf_counter() - started:.0f} s")
+    sample = balanced_sample(test, PER_ARCHIVE)
+    print(
+        f"archive accuracy on a balanced test sample of {len(sample)}: "
+        f"naive Bayes {accuracy(model, sample):.1%}, "
+        f"with concepts {combined_accuracy(model, space, sample):.1%}"
+    )
+    for name in ("arxiv_model.npz", "concepts.npz"):
+        print(f"wrote {args.out / name} ({(args.out / name).stat().st_size / 1e6:.1f} MB)")
     return 0
 
 

@@ -9,11 +9,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
+from catalogsvc.pipeline.concept_space import ConceptSpace
 from catalogsvc.pipeline.linear_model import LinearTextModel
 from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES, UNCATEGORIZED
 from catalogsvc.pipeline.text_features import paper_text
-from catalogsvc.pipeline.zero_shot import ZeroShotScorer
+from catalogsvc.pipeline.zero_shot import MIN_SIMILARITY, ZeroShotClassifier
 
 ARXIV_TAXONOMY = BUILTIN_TAXONOMIES["arxiv"]
 # Below this probability the trained model's best archive is no better than a guess.
@@ -35,9 +38,7 @@ class Classifier(Protocol):
         ...
 
 
-def bundled_arxiv_model_path() -> Path:
-    """The arXiv archive model that ships inside the package."""
-    return Path(str(resources.files("catalogsvc") / "classifier_data" / "arxiv_model.npz"))
+CLASSIFIER_DATA = resources.files("catalogsvc") / "classifier_data"
 
 
 def is_builtin_arxiv(taxonomy: Taxonomy) -> bool:
@@ -47,17 +48,18 @@ def is_builtin_arxiv(taxonomy: Taxonomy) -> bool:
 
 
 class OfflineClassifier:
-    """A trained model for the arXiv archives, zero-shot similarity for any other taxonomy."""
+    """A trained model for the arXiv archives, zero-shot similarity for any other taxonomy.
+
+    The models load on first use, in the worker thread, and stay loaded.
+    """
 
     def __init__(
-        self,
-        *,
-        arxiv_model_path: Path | None = None,
-        zero_shot: ZeroShotScorer | None = None,
+        self, *, data_dir: Path | None = None, min_similarity: float = MIN_SIMILARITY
     ) -> None:
-        self._arxiv_model_path = arxiv_model_path or bundled_arxiv_model_path()
+        self._data_dir = data_dir or Path(str(CLASSIFIER_DATA))
+        self._min_similarity = min_similarity
         self._arxiv_model: LinearTextModel | None = None
-        self._zero_shot = zero_shot or ZeroShotScorer()
+        self._zero_shot: ZeroShotClassifier | None = None
         self._load_lock = threading.Lock()
 
     @property
@@ -76,24 +78,44 @@ class OfflineClassifier:
         if not texts:
             return []
         if is_builtin_arxiv(taxonomy):
-            return self._classify_trained(texts)
-        return self._zero_shot.classify(texts, taxonomy)
+            return self.classify_trained(texts)
+        return self.classify_zero_shot(texts, taxonomy)
 
-    def _classify_trained(self, texts: Sequence[str]) -> list[CategoryAssignment]:
+    def classify_zero_shot(
+        self, texts: Sequence[str], taxonomy: Taxonomy
+    ) -> list[CategoryAssignment]:
+        """Zero-shot classification into any taxonomy, the arXiv one included."""
+        return self._zero_shot_classifier().classify(texts, taxonomy)
+
+    def classify_trained(self, texts: Sequence[str]) -> list[CategoryAssignment]:
+        """The arXiv archive of each text: naive Bayes, sharpened by the concept similarity."""
         model = self._trained_model()
-        probabilities = model.predict_proba(texts)
+        log_probabilities = np.log(model.predict_proba(texts) + 1e-9)
+        similarities = self._zero_shot_classifier().similarities(texts, ARXIV_TAXONOMY)
+        order = [model.labels.index(category.name) for category in ARXIV_TAXONOMY.categories]
+        logits = log_probabilities[:, order] + model.concept_weight * similarities
+        probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
         assignments = []
         for text, row in zip(texts, probabilities, strict=True):
             best = int(row.argmax())
-            score = float(row[best])
-            if score < TRAINED_MIN_PROBABILITY or model.sparse_terms(text)[0].size == 0:
-                assignments.append(CategoryAssignment(UNCATEGORIZED, round(score, 4)))
+            score = round(float(row[best]), 4)
+            known_terms = model.vocabulary.weigh(text)[0].size
+            if score < TRAINED_MIN_PROBABILITY or known_terms == 0:
+                assignments.append(CategoryAssignment(UNCATEGORIZED, score))
             else:
-                assignments.append(CategoryAssignment(model.labels[best], round(score, 4)))
+                assignments.append(CategoryAssignment(ARXIV_TAXONOMY.categories[best].name, score))
         return assignments
 
     def _trained_model(self) -> LinearTextModel:
         with self._load_lock:
             if self._arxiv_model is None:
-                self._arxiv_model = LinearTextModel.load(self._arxiv_model_path)
+                self._arxiv_model = LinearTextModel.load(self._data_dir / "arxiv_model.npz")
             return self._arxiv_model
+
+    def _zero_shot_classifier(self) -> ZeroShotClassifier:
+        with self._load_lock:
+            if self._zero_shot is None:
+                space = ConceptSpace.load(self._data_dir / "concepts.npz")
+                self._zero_shot = ZeroShotClassifier(space, min_similarity=self._min_similarity)
+            return self._zero_shot

@@ -14,12 +14,14 @@ TEST_SHARE_OUT_OF_10 = 2
 
 @dataclass(frozen=True, slots=True)
 class LabelledPaper:
-    """One labelled row: its arXiv id, text and the archive of its primary category."""
+    """One labelled row: its arXiv id, text, its primary archive, every label and archive."""
 
     arxiv_id: str
     title: str
     abstract: str
     archive: str
+    labels: tuple[str, ...]
+    archives: tuple[str, ...]
 
 
 def read_labelled(path: Path) -> list[LabelledPaper]:
@@ -30,7 +32,14 @@ def read_labelled(path: Path) -> list[LabelledPaper]:
             if line.strip():
                 row = json.loads(line)
                 papers.append(
-                    LabelledPaper(row["id"], row["title"], row["abstract"], row["archive"])
+                    LabelledPaper(
+                        arxiv_id=row["id"],
+                        title=row["title"],
+                        abstract=row["abstract"],
+                        archive=row["archive"],
+                        labels=tuple(row["labels"]),
+                        archives=tuple(row["archives"]),
+                    )
                 )
     return papers
 

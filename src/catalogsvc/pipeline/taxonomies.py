@@ -217,7 +217,7 @@ def resolve_taxonomy(value: str | list[Category] | list[dict[str, Any]] | None) 
         text = value.strip()
         if not text:
             return BUILTIN_TAXONOMIES[DEFAULT_TAXONOMY_NAME]
-        if not text.startswith("["):
+        if not text.startswith(("[", "{")):
             return _builtin_taxonomy(text)
         return _custom_taxonomy(_parse_json_list(text))
     return _custom_taxonomy(value)
@@ -240,7 +240,7 @@ def _parse_json_list(text: str) -> list[Any]:
     except json.JSONDecodeError as error:
         raise InvalidTaxonomy(f"The taxonomy is not valid JSON: {error.msg}") from error
     if not isinstance(parsed, list):
-        raise InvalidTaxonomy('The taxonomy must be a JSON list of {"name", "description"}')
+        raise InvalidTaxonomy('The taxonomy must be a JSON list of {"name", "description"} objects')
     return parsed
 
 

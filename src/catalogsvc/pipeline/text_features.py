@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+")
@@ -38,6 +39,12 @@ def tokenize(text: str) -> list[str]:
     """Lower-case stemmed content words of a text, LaTeX commands and stopwords dropped."""
     text = _LATEX_COMMAND.sub(" ", text).lower()
     return [stem(w) for w in _WORD.findall(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+def text_terms(text: str) -> list[str]:
+    """The tokens of a text and its adjacent token pairs, the features the models weigh."""
+    words = tokenize(text)
+    return words + [f"{left}_{right}" for left, right in itertools.pairwise(words)]
 
 
 def paper_text(title: str | None, abstract: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Zero-shot classification: a paper's words against each category's name and description."""
+"""Zero-shot classification: papers and category names meet in a space of arXiv concepts."""
 
 from __future__ import annotations
 
@@ -6,47 +6,95 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from catalogsvc.domain import CategoryAssignment, Taxonomy
+from catalogsvc.pipeline.concept_space import ConceptSpace
 from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
-from catalogsvc.pipeline.text_features import tokenize
+from catalogsvc.pipeline.text_features import text_terms
+from catalogsvc.pipeline.tfidf import FloatArray
 
-# A best cosine below this means the paper shares almost no telling word with any category.
-MIN_SIMILARITY = 0.02
+# Shared words between paper and category add to the concept similarity with this weight.
+LEXICAL_WEIGHT = 0.5
+# Softmax temperature turning similarities into a confidence.
+TEMPERATURE = 0.1
+# A best similarity below this is no evidence for any category.
+MIN_SIMILARITY = 0.1
 
 
-class ZeroShotScorer:
-    """Cosine similarity of TF-IDF vectors; IDF taken across the taxonomy's categories."""
+class ZeroShotClassifier:
+    """Scores each category by concept similarity plus shared words; no training per taxonomy."""
 
-    def __init__(self, *, min_similarity: float = MIN_SIMILARITY) -> None:
+    def __init__(self, space: ConceptSpace, *, min_similarity: float = MIN_SIMILARITY) -> None:
+        self._space = space
         self._min_similarity = min_similarity
 
+    def similarities(self, texts: Sequence[str], taxonomy: Taxonomy) -> FloatArray:
+        """One row per text, one column per category of the taxonomy."""
+        category_texts = [f"{c.name}. {c.name}. {c.description}" for c in taxonomy.categories]
+        concepts = np.stack([self._space.project_category(text) for text in category_texts])
+        if len(category_texts) > 1:
+            # Taking away what all categories share leaves what tells them apart.
+            concepts = _unit_rows(concepts - concepts.mean(axis=0))
+        lexical = _CategoryTerms(self._space, category_texts)
+        rows = [
+            concepts @ self._space.project_paper(text) + LEXICAL_WEIGHT * lexical.overlap(text)
+            for text in texts
+        ]
+        if not rows:
+            return np.zeros((0, len(category_texts)), dtype=np.float32)
+        return np.stack(rows).astype(np.float32)
+
     def classify(self, texts: Sequence[str], taxonomy: Taxonomy) -> list[CategoryAssignment]:
-        """The most similar category of each text, or Uncategorized when none is similar."""
-        category_terms = [
-            Counter(tokenize(f"{c.name} {c.name} {c.description}")) for c in taxonomy.categories
-        ]
-        document_frequency = Counter(term for terms in category_terms for term in terms)
-        count = len(category_terms)
-        idf = {t: math.log((count + 1) / (n + 0.5)) for t, n in document_frequency.items()}
-        category_vectors = [
-            _normalised({t: n * idf[t] for t, n in c.items()}) for c in category_terms
-        ]
+        """The best category of each text, or Uncategorized when nothing is similar enough."""
         assignments = []
-        for text in texts:
-            paper = _normalised({t: math.log1p(n) for t, n in Counter(tokenize(text)).items()})
-            similarities = [
-                sum(weight * paper.get(term, 0.0) for term, weight in vector.items())
-                for vector in category_vectors
-            ]
-            best = max(range(count), key=similarities.__getitem__)
-            score = similarities[best]
-            name = (
-                taxonomy.categories[best].name if score >= self._min_similarity else UNCATEGORIZED
-            )
-            assignments.append(CategoryAssignment(name, round(score, 4)))
+        for row in self.similarities(texts, taxonomy):
+            best = int(row.argmax())
+            exponentials = np.exp((row - row[best]) / TEMPERATURE)
+            confidence = round(float(1.0 / exponentials.sum()), 4)
+            if row[best] < self._min_similarity:
+                assignments.append(CategoryAssignment(UNCATEGORIZED, confidence))
+            else:
+                assignments.append(CategoryAssignment(taxonomy.categories[best].name, confidence))
         return assignments
 
 
-def _normalised(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(value * value for value in vector.values()))
-    return {term: value / norm for term, value in vector.items()} if norm else vector
+class _CategoryTerms:
+    """TF-IDF cosine between a text and each category text, over the categories' own terms.
+
+    Terms the vocabulary never saw still match, weighed as the rarest known term.
+    """
+
+    def __init__(self, space: ConceptSpace, category_texts: Sequence[str]) -> None:
+        self._vocabulary = space.vocabulary
+        self._unseen_idf = float(space.vocabulary.idf.max(initial=1.0))
+        per_category = [self._weights(text_terms(text)) for text in category_texts]
+        self._index = {term: i for i, term in enumerate({t for w in per_category for t in w})}
+        self._matrix = np.zeros((len(self._index), len(category_texts)), dtype=np.float32)
+        for category, weights in enumerate(per_category):
+            for term, weight in weights.items():
+                self._matrix[self._index[term], category] = weight
+
+    def _weights(self, terms: list[str]) -> dict[str, float]:
+        counts = Counter(terms)
+        weights = {term: math.log1p(n) * self._idf(term) for term, n in counts.items()}
+        norm = math.sqrt(sum(weight * weight for weight in weights.values()))
+        return {term: weight / norm for term, weight in weights.items()} if norm else weights
+
+    def _idf(self, term: str) -> float:
+        column = self._vocabulary.columns.get(term)
+        return self._unseen_idf if column is None else float(self._vocabulary.idf[column])
+
+    def overlap(self, text: str) -> FloatArray:
+        similarity = np.zeros(self._matrix.shape[1], dtype=np.float32)
+        for term, weight in self._weights(text_terms(text)).items():
+            row = self._index.get(term)
+            if row is not None:
+                similarity += weight * self._matrix[row]
+        return similarity
+
+
+def _unit_rows(matrix: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    normalised: FloatArray = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return normalised

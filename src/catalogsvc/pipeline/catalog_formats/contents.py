@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from catalogsvc.domain import Paper
+from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
 
-UNCATEGORIZED = "Uncategorized"
 PARTIAL_NOTICE = "Partial catalog: the job ended before all files were processed."
 
 _WHITESPACE = re.compile(r"\s+")
