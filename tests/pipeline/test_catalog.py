@@ -17,12 +17,9 @@ from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
 from catalogsvc.domain import Paper
 from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
-from catalogsvc.pipeline.catalog_formats.contents import (
-    PARTIAL_NOTICE,
-    UNCATEGORIZED,
-    group_by_category,
-)
+from catalogsvc.pipeline.catalog_formats.contents import PARTIAL_NOTICE, group_by_category
 from catalogsvc.pipeline.catalog_formats.names import PersonName, split_person_name
+from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
 
 JOB_ID = "job-42"
 SCRIPT_TITLE = '<script>alert(1)</script> & "friends"'
