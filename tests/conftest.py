@@ -13,12 +13,14 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from catalogsvc.app import ClassifierFactory, create_app, default_classifier
+from catalogsvc.app import ClassifierFactory, create_app
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.settings import Settings
 from tests.gated_extract import extract_gated, gated_pdf
 from tests.pdf_factory import make_paper_pdf
 from tests.server_process import ServerProcess
+
+pytest_plugins = ["tests.conftest_llm"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -97,7 +99,7 @@ async def client_factory(settings: Settings) -> AsyncIterator[ClientFactory]:
     clients: list[httpx.AsyncClient] = []
 
     async def build(
-        *, classifier_factory: ClassifierFactory = default_classifier, **overrides: Any
+        *, classifier_factory: ClassifierFactory | None = None, **overrides: Any
     ) -> ServiceClient:
         app = create_app(
             settings.model_copy(update=overrides),

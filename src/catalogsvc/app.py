@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from openai import AsyncOpenAI
 
 from catalogsvc import __version__
 from catalogsvc.api.deps import Services
@@ -20,8 +21,12 @@ from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.service import JobService
 from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.llm.client import create_openai_client
+from catalogsvc.pipeline.classification_cache import StoreClassificationCache
 from catalogsvc.pipeline.classify import Classifier, OfflineClassifier
 from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.pipeline.llm_classify import LLMClassifier
+from catalogsvc.pipeline.llm_extract import MetadataReader
 from catalogsvc.pipeline.pool import ExtractFn, ExtractionPool
 from catalogsvc.pipeline.run import run_pipeline
 from catalogsvc.settings import Settings
@@ -37,8 +42,26 @@ ClassifierFactory = Callable[[Settings], Classifier]
 STORE_WATCH_INTERVAL_S = 0.5
 
 
-def default_classifier(settings: Settings) -> Classifier:
+def build_classifier(settings: Settings, store: Store, client: AsyncOpenAI | None) -> Classifier:
+    """The LLM classifier when CATALOGSVC_LLM_MODEL is set, else the offline one."""
+    if settings.llm_model and client is not None:
+        return LLMClassifier(
+            client,
+            settings.llm_model,
+            cache=StoreClassificationCache(store),
+            batch_size=settings.llm_batch_size,
+            max_concurrency=settings.llm_max_concurrency,
+        )
     return OfflineClassifier()
+
+
+def build_openai_client(settings: Settings) -> AsyncOpenAI | None:
+    """One client for the service's lifetime, only when a model is configured."""
+    if not (settings.llm_model or settings.vision_model):
+        return None
+    return create_openai_client(
+        timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries
+    )
 
 
 @asynccontextmanager
@@ -46,7 +69,7 @@ async def open_services(
     settings: Settings,
     *,
     extract: ExtractFn = extract_paper,
-    classifier_factory: ClassifierFactory = default_classifier,
+    classifier_factory: ClassifierFactory | None = None,
     recover_stale: bool = True,
 ) -> AsyncIterator[tuple[Services, JobRunner]]:
     """Build every long-lived object, yield them, and stop them in order."""
@@ -61,7 +84,16 @@ async def open_services(
         log.warning("marked %d job(s) left active by a previous process as interrupted", len(stale))
     pool = ExtractionPool(extract, size=settings.extract_workers, timeout_s=settings.file_timeout_s)
     await pool.start()
-    classifier = classifier_factory(settings)
+    client = build_openai_client(settings)
+    if classifier_factory is not None:
+        classifier = classifier_factory(settings)
+    else:
+        classifier = build_classifier(settings, store, client)
+    reader = None
+    if client is not None:
+        reader = MetadataReader(
+            client, llm_model=settings.llm_model, vision_model=settings.vision_model
+        )
 
     def context_for(job: JobRow, scope: CancelScope) -> JobContext:
         return JobContext(
@@ -73,6 +105,7 @@ async def open_services(
             transitions=transitions,
             pool=pool,
             classifier=classifier,
+            metadata_reader=reader,
             catalogs_dir=settings.catalogs_dir,
             classify_batch_size=settings.classify_batch_size,
         )
@@ -88,6 +121,8 @@ async def open_services(
         watcher.cancel()
         await runner.shutdown()
         await pool.close()
+        if client is not None:
+            await client.close()
         engine.dispose()
 
 
@@ -95,7 +130,7 @@ def create_app(
     settings: Settings,
     *,
     extract: ExtractFn = extract_paper,
-    classifier_factory: ClassifierFactory = default_classifier,
+    classifier_factory: ClassifierFactory | None = None,
 ) -> FastAPI:
     """The whole service; tests pass their own settings, extractor or classifier."""
 

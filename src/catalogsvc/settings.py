@@ -27,8 +27,12 @@ class Settings(BaseSettings):
     file_timeout_s: float = Field(default=60.0, gt=0)
     extract_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     classify_batch_size: int = Field(default=32, ge=1)
-    llm_model: str | None = None
-    vision_model: str | None = None
+    llm_model: str | None = Field(default=None, description="Set: classify with this chat model.")
+    vision_model: str | None = Field(default=None, description="Set: read scanned pages with it.")
+    llm_batch_size: int = Field(default=8, ge=1, description="Papers per classification request.")
+    llm_max_concurrency: int = Field(default=4, ge=1)
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0)
 
     @field_validator("allowed_roots", mode="before")
     @classmethod

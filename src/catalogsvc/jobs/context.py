@@ -15,6 +15,7 @@ from catalogsvc.domain import JobPhase, Taxonomy
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.pipeline.classify import Classifier
+from catalogsvc.pipeline.llm_extract import MetadataReader
 from catalogsvc.pipeline.pool import ExtractionPool
 from catalogsvc.store.models import JobRow
 from catalogsvc.store.repository import Store
@@ -56,6 +57,7 @@ class JobContext:
     transitions: JobTransitions
     pool: ExtractionPool
     classifier: Classifier
+    metadata_reader: MetadataReader | None
     catalogs_dir: Path
     classify_batch_size: int
     timings: dict[str, float] = field(default_factory=dict)

@@ -34,6 +34,8 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
     context.publish("file", {"file_name": file.file_name, "state": "started"})
     try:
         extracted = await context.race(context.pool.extract(file.path))
+        if context.metadata_reader is not None:
+            extracted = await context.race(context.metadata_reader.refine(file.path, extracted))
     except JobCancelled:
         return
     except CatalogError as exc:

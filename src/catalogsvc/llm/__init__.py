@@ -1,0 +1,1 @@
+"""The OpenAI-compatible language model client, its JSON requests and its prompts."""

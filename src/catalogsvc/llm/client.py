@@ -1,0 +1,163 @@
+"""The OpenAI-compatible client, and one JSON request that falls back to json_object mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import openai
+from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.chat.completion_create_params import ResponseFormat
+
+from catalogsvc.errors import LLMError
+from catalogsvc.llm.prompts import json_schema_instruction
+
+PLACEHOLDER_API_KEY = "not-needed"
+# How servers without structured outputs (older llama.cpp, vLLM, LM Studio) refuse json_schema.
+_FORMAT_REJECTED_STATUSES = frozenset({400, 422})
+_FENCED_JSON = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
+_JSON_TYPES: Mapping[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+# Per client, the models whose server refused json_schema once; asked in json_object mode since.
+_json_object_models: weakref.WeakKeyDictionary[AsyncOpenAI, set[str]] = weakref.WeakKeyDictionary()
+
+
+def create_openai_client(*, timeout_s: float, max_retries: int) -> AsyncOpenAI:
+    """A client for OPENAI_BASE_URL (default: OpenAI); retries 429 and 5xx with backoff itself."""
+    return AsyncOpenAI(
+        # Local servers (Ollama, vLLM, llama.cpp) take any key, but the client insists on one.
+        api_key=os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_API_KEY,
+        timeout=timeout_s,
+        max_retries=max_retries,
+    )
+
+
+def uses_json_object_mode(client: AsyncOpenAI, model: str) -> bool:
+    """Whether this client's server refused json_schema for this model before."""
+    return model in _json_object_models.get(client, set())
+
+
+async def request_json(
+    client: AsyncOpenAI,
+    *,
+    model: str,
+    messages: Sequence[ChatCompletionMessageParam],
+    schema_name: str,
+    schema: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Ask for one JSON object following `schema`; raise LLMError if none comes back.
+
+    Strict json_schema first; if the server refuses it, json_object mode with the schema in
+    the prompt, remembered for this client and model. Only the top level of the answer is
+    checked here (an object with every required property of its declared type), so callers
+    can tolerate one bad item instead of losing the whole answer.
+    """
+    if not uses_json_object_mode(client, model):
+        json_schema: ResponseFormat = {
+            "type": "json_schema",
+            "json_schema": {"name": schema_name, "schema": dict(schema), "strict": True},
+        }
+        try:
+            content = await _complete(client, model, list(messages), json_schema)
+        except openai.APIStatusError as error:
+            if error.status_code not in _FORMAT_REJECTED_STATUSES:
+                raise _llm_error(error, model) from error
+        except openai.APIError as error:
+            raise _llm_error(error, model) from error
+        else:
+            return parse_json_answer(content, schema, model)
+    prompted = [*messages, json_schema_instruction(schema)]
+    try:
+        content = await _complete(client, model, prompted, {"type": "json_object"})
+    except openai.APIError as error:
+        raise _llm_error(error, model) from error
+    _json_object_models.setdefault(client, set()).add(model)
+    return parse_json_answer(content, schema, model)
+
+
+async def _complete(
+    client: AsyncOpenAI,
+    model: str,
+    messages: list[ChatCompletionMessageParam],
+    response_format: ResponseFormat,
+) -> str:
+    # No temperature or token limit: reasoning models refuse both with a 400.
+    completion = await client.chat.completions.create(
+        model=model, messages=messages, response_format=response_format
+    )
+    if not completion.choices:
+        raise LLMError(f"The language model {model!r} returned no choices.")
+    choice = completion.choices[0]
+    if choice.message.refusal:
+        raise LLMError(f"The language model {model!r} refused: {choice.message.refusal}")
+    if not choice.message.content:
+        raise LLMError(
+            f"The language model {model!r} returned no content "
+            f"(finish_reason={choice.finish_reason})."
+        )
+    if choice.finish_reason == "length":
+        raise LLMError(f"The answer of {model!r} was cut off at its token limit.")
+    return choice.message.content
+
+
+def parse_json_answer(content: str, schema: Mapping[str, Any], model: str) -> dict[str, Any]:
+    """The JSON object in `content`, its top level checked against `schema`, or LLMError."""
+    fenced = _FENCED_JSON.match(content.strip())
+    text = fenced.group(1) if fenced else content
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LLMError(
+            f"The language model {model!r} answered with malformed JSON ({error.msg} at "
+            f"position {error.pos}): {content[:200]!r}"
+        ) from error
+    if not isinstance(parsed, dict):
+        raise LLMError(
+            f"The language model {model!r} answered {type(parsed).__name__}, not an object."
+        )
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    for name in schema.get("required", []):
+        if name not in parsed:
+            raise LLMError(f"The answer of {model!r} lacks the required field {name!r}.")
+        expected = properties.get(name, {}).get("type")
+        if expected is not None and not _has_json_type(parsed[name], expected):
+            raise LLMError(
+                f"The field {name!r} in the answer of {model!r} is not of type {expected}."
+            )
+    return parsed
+
+
+def _has_json_type(value: Any, expected: str | list[str]) -> bool:
+    names = [expected] if isinstance(expected, str) else expected
+    if isinstance(value, bool):
+        return "boolean" in names
+    return any(isinstance(value, _JSON_TYPES.get(name, ())) for name in names)
+
+
+def _llm_error(error: openai.APIError, model: str) -> LLMError:
+    if isinstance(error, openai.APITimeoutError):
+        return LLMError(f"The language model {model!r} did not answer in time.")
+    if isinstance(error, openai.APIConnectionError):
+        return LLMError(f"Cannot reach the language model server (OPENAI_BASE_URL): {error}")
+    if isinstance(error, openai.AuthenticationError):
+        return LLMError("The language model server rejected the API key (OPENAI_API_KEY).")
+    if isinstance(error, openai.NotFoundError):
+        return LLMError(f"The language model server does not know the model {model!r}.")
+    if isinstance(error, openai.APIStatusError):
+        return LLMError(
+            f"The language model {model!r} failed with HTTP {error.status_code}: {error.message}"
+        )
+    return LLMError(f"The language model {model!r} failed: {error}")
