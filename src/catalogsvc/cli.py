@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -16,9 +17,11 @@ from rich.table import Table
 
 from catalogsvc.app import create_app, open_services
 from catalogsvc.domain import JobStatus, Paper
-from catalogsvc.errors import CatalogError
+from catalogsvc.errors import CatalogError, JobConflict
 from catalogsvc.jobs.service import JobService, JobSnapshot
 from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.pipeline.pool import ExtractFn
 from catalogsvc.pipeline.taxonomies import resolve_taxonomy
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
@@ -27,9 +30,11 @@ from catalogsvc.store.repository import Store
 console = Console(stderr=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, extract: ExtractFn = extract_paper) -> int:
+    """Run the command line; `extract` reads each PDF (tests pass a slower one)."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    args.extract = extract
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         result: int = args.command(args)
@@ -100,28 +105,35 @@ def _run(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.submit_folder(str(folder), recursive=args.recursive, taxonomy=taxonomy)
 
-    return _write_outcome(*asyncio.run(_run_job(settings, submit)), args.out, args.format)
+    return _write_outcome(*asyncio.run(_run_job(settings, submit, args.extract)), args)
 
 
 def _resume(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.resume_job(args.job_id, retry_failed=args.retry_failed)
 
-    return _write_outcome(*asyncio.run(_run_job(Settings(), submit)), args.out, args.format)
+    return _write_outcome(*asyncio.run(_run_job(Settings(), submit, args.extract)), args)
 
 
 async def _run_job(
     settings: Settings,
     submit: Callable[[JobService], Awaitable[JobSnapshot]],
+    extract: ExtractFn,
 ) -> tuple[JobSnapshot, list[Paper]]:
     # A server may share this database: its active jobs are not ours to mark interrupted.
-    async with open_services(settings, recover_stale=False) as (services, runner):
+    async with open_services(settings, extract=extract, recover_stale=False) as (
+        services,
+        runner,
+    ):
         snapshot: JobSnapshot = await submit(services.jobs)
         job_id = snapshot.job.id
+
+        async def cancel() -> None:
+            with contextlib.suppress(JobConflict):  # it finished as Ctrl-C was pressed
+                await services.jobs.cancel_job(job_id)
+
         loop = asyncio.get_running_loop()
-        loop.add_signal_handler(
-            signal.SIGINT, lambda: asyncio.ensure_future(services.jobs.cancel_job(job_id))
-        )
+        loop.add_signal_handler(signal.SIGINT, lambda: asyncio.ensure_future(cancel()))
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -141,10 +153,10 @@ async def _run_job(
         return await services.jobs.get_job(job_id), await services.jobs.list_papers(job_id)
 
 
-def _write_outcome(
-    final: JobSnapshot, papers: list[Paper], out: Path, formats: list[str] | None
-) -> int:
+def _write_outcome(final: JobSnapshot, papers: list[Paper], args: argparse.Namespace) -> int:
     """Write the (possibly partial) catalogs and say how the job ended."""
+    out: Path = args.out
+    formats: list[str] | None = args.format
     job_id = final.job.id
     status = JobStatus(final.job.status)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,94 @@
+"""The catalogsvc command: run a folder, Ctrl-C it, resume it, list the history."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from catalogsvc.settings import Settings
+from tests.conftest import REPO_ROOT, wait_for_file, write_papers
+from tests.gated_extract import gated_pdf, release
+
+
+def command_env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CATALOGSVC_DATA_DIR": str(settings.data_dir),
+        "CATALOGSVC_EXTRACT_WORKERS": "1",
+        "COLUMNS": "200",
+    }
+
+
+def run_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.cli_gated", *args],
+        cwd=REPO_ROOT,
+        env=command_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_run_writes_every_catalog_and_the_job_is_in_the_history(
+    settings: Settings, papers_dir: Path, tmp_path: Path
+) -> None:
+    write_papers(papers_dir, 2)
+    out = tmp_path / "out"
+
+    result = run_command(settings, "run", str(papers_dir), "--out", str(out))
+
+    assert result.returncode == 0, result.stderr
+    assert "completed" in result.stderr
+    suffixes = sorted("".join(p.suffixes) for p in out.iterdir())
+    assert suffixes == [".bib", ".csl.json", ".csv", ".html", ".json", ".md", ".ris"]
+    history = run_command(settings, "jobs")
+    assert history.returncode == 0
+    assert "completed" in history.stdout
+
+
+async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
+    settings: Settings, papers_dir: Path, tmp_path: Path
+) -> None:
+    write_papers(papers_dir, 1, prefix="a")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    out = tmp_path / "out"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.cli_gated",
+        "run",
+        str(papers_dir),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        cwd=REPO_ROOT,
+        env=command_env(settings),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await wait_for_file(Path(f"{gated}.started"), timeout=60)
+
+    process.send_signal(signal.SIGINT)
+    _, stderr_bytes = await asyncio.wait_for(process.communicate(), timeout=60)
+    stderr = stderr_bytes.decode()
+
+    assert process.returncode == 130, stderr
+    assert "cancelled" in stderr
+    job_id = stderr.split("catalogsvc resume ")[1].split()[0]
+    (catalog_file,) = out.iterdir()
+    catalog = json.loads(catalog_file.read_text())
+    assert catalog["partial"] is True
+    assert sum(len(group["papers"]) for group in catalog["categories"]) == 1
+
+    release(gated)
+    resumed = await asyncio.to_thread(
+        run_command, settings, "resume", job_id, "--out", str(tmp_path / "resumed")
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "2/2 files" in resumed.stderr
