@@ -105,6 +105,10 @@ class JobOut(BaseModel):
 
 
 class JobPage(BaseModel):
+    """One page of the history, newest first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": "41"}]})
+
     items: list[JobOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
@@ -140,18 +144,35 @@ class CancelManyIn(BaseModel):
 
 
 class CancelResult(BaseModel):
-    id: str
-    outcome: CancelOutcomeKind
+    id: str = Field(examples=["3f2c9a0b8d7e4f5a9c1b2d3e4f5a6b7c"])
+    outcome: CancelOutcomeKind = Field(examples=["cancelled"])
 
 
 class CancelManyOut(BaseModel):
+    """One outcome per id, in the order asked."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "results": [
+                        {"id": "3f2c9a0b8d7e4f5a9c1b2d3e4f5a6b7c", "outcome": "cancelled"},
+                        {"id": "unknown", "outcome": "not_found"},
+                    ]
+                }
+            ]
+        }
+    )
+
     results: list[CancelResult]
 
 
 class ResumeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    retry_failed: bool = Field(default=False, description="Also run the files that failed again.")
+    retry_failed: bool = Field(
+        default=False, description="Also run the files that failed again.", examples=[True]
+    )
 
 
 class ReclassifyIn(BaseModel):
@@ -161,4 +182,4 @@ class ReclassifyIn(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"] = "ok"
+    status: Literal["ok"] = Field(default="ok", examples=["ok"])
