@@ -19,7 +19,7 @@ from catalogsvc.app import create_app, open_services
 from catalogsvc.domain import JobStatus, Paper
 from catalogsvc.errors import CatalogError, JobConflict
 from catalogsvc.jobs.service import JobService, JobSnapshot
-from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
 from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.pool import ExtractFn
 from catalogsvc.pipeline.taxonomies import resolve_taxonomy
@@ -161,11 +161,10 @@ def _write_outcome(final: JobSnapshot, papers: list[Paper], args: argparse.Names
     status = JobStatus(final.job.status)
     out.mkdir(parents=True, exist_ok=True)
     for fmt in formats or [f.value for f in CatalogFormat]:
-        rendered = render_catalog(
+        rendered = render_job_catalog(
             CatalogFormat(fmt),
             papers,
             job_id=job_id,
-            title=f"Catalog of job {job_id}",
             partial=status is not JobStatus.completed,
         )
         (out / rendered.filename).write_bytes(rendered.content)

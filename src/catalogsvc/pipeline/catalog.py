@@ -78,3 +78,12 @@ def render_catalog(
         media_type=spec.media_type,
         filename=f"catalog-{safe_job_id}.{spec.extension}",
     )
+
+
+def render_job_catalog(
+    fmt: CatalogFormat, papers: Sequence[Paper], *, job_id: str, partial: bool
+) -> RenderedCatalog:
+    """The catalog of one job, titled after it."""
+    return render_catalog(
+        fmt, papers, job_id=job_id, title=f"Catalog of job {job_id}", partial=partial
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from catalogsvc.domain import FileState, Paper
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.context import JobCancelled, JobContext
-from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
 from catalogsvc.store.models import JobFileRow
 
 
@@ -104,7 +104,5 @@ def _write_catalog(
     context: JobContext, fmt: CatalogFormat, papers: list[Paper], folder: Path
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = render_catalog(
-        fmt, papers, job_id=context.job_id, title=f"Catalog of job {context.job_id}", partial=False
-    )
+    rendered = render_job_catalog(fmt, papers, job_id=context.job_id, partial=False)
     (folder / rendered.filename).write_bytes(rendered.content)

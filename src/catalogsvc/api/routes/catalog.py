@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from catalogsvc.api.deps import JobServiceDep
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import JobStillActive
-from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -39,11 +39,10 @@ async def download_catalog(
     papers = await jobs.list_papers(job_id)
     partial = status is not JobStatus.completed
     rendered = await asyncio.to_thread(
-        render_catalog,
+        render_job_catalog,
         format,
         papers,
         job_id=job_id,
-        title=f"Catalog of job {job_id}",
         partial=partial,
     )
     return Response(
