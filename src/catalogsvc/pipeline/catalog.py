@@ -83,7 +83,5 @@ def render_catalog(
 def render_job_catalog(
     fmt: CatalogFormat, papers: Sequence[Paper], *, job_id: str, partial: bool
 ) -> RenderedCatalog:
-    """The catalog of one job, titled after it."""
-    return render_catalog(
-        fmt, papers, job_id=job_id, title=f"Catalog of job {job_id}", partial=partial
-    )
+    """The catalog of one job, as the API, the CLI and the catalog phase write it."""
+    return render_catalog(fmt, papers, job_id=job_id, title="Paper catalog", partial=partial)
