@@ -6,8 +6,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pymupdf
+
+
+class Placed(NamedTuple):
+    """One line of text at a baseline position on a generated page."""
+
+    x: float
+    y: float
+    text: str
+    size: float = 10.0
+    bold: bool = False
 
 
 def make_paper_pdf(
@@ -114,6 +125,29 @@ def make_superscript_authors_pdf(
     doc.save(path)
     doc.close()
     return path
+
+
+def make_layout_pdf(
+    path: Path, pages: list[list[Placed]], *, metadata_title: str | None = None
+) -> Path:
+    """Write pages whose lines sit exactly where given, in the given content-stream order."""
+    doc = pymupdf.open()
+    for placed in pages:
+        page = doc.new_page(width=612, height=792)
+        for x, y, text, size, bold in placed:
+            page.insert_text((x, y), text, fontsize=size, fontname="hebo" if bold else "helv")
+    if metadata_title is not None:
+        doc.set_metadata({"title": metadata_title})
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def paragraph(
+    text: str, *, x: float, y: float, width: int = 90, size: float = 10.0
+) -> list[Placed]:
+    """The text wrapped at `width` characters into lines 1.2 font sizes apart, from baseline y."""
+    return [Placed(x, y + i * size * 1.2, line, size) for i, line in enumerate(_wrap(text, width))]
 
 
 def make_zero_page_pdf(path: Path) -> Path:

@@ -12,10 +12,12 @@ from catalogsvc.errors import InvalidPDF
 from catalogsvc.pipeline import extract as extract_module
 from catalogsvc.pipeline.extract import NO_TEXT_LAYER, extract_paper
 from tests.pdf_factory import (
+    Placed,
     make_corrupt_pdf,
     make_empty_file,
     make_encrypted_pdf,
     make_image_only_pdf,
+    make_layout_pdf,
     make_not_a_pdf,
     make_paper_pdf,
     make_superscript_authors_pdf,
@@ -111,6 +113,32 @@ def test_junk_metadata_title_does_not_replace_the_printed_title(tmp_path: Path) 
     )
 
     assert extract_paper(str(path)).title == "What the Page Says"
+
+
+def test_scanned_journal_page_gives_year_doi_and_the_author_after_a_lone_and(
+    tmp_path: Path,
+) -> None:
+    page = [
+        Placed(54, 60, "JOURNAL OF COMPUTATIONAL PHYSICS 63, 222-235 (1986)", 7.4),
+        Placed(120, 110, "An Efficient Numerical Evaluation of the Green's Function", 13.1),
+        Placed(200, 170, "KIRK E. JORDAN", 8.3),
+        Placed(150, 190, "Exxon Research and Engineering Company, Annandale", 6.4),
+        Placed(190, 225, "GERARD R. RICHTER", 8.3),
+        Placed(150, 245, "Department of Computer Science, Rutgers University", 6.4),
+        Placed(225, 280, "AND", 7.4),
+        Placed(208, 304, "PING SHENG", 7.4),
+        Placed(150, 326, "Corporate Research Science Laboratories, Exxon", 6.4),
+        Placed(152, 352, "Received July 19, 1984; revised March 4, 1985", 8.3),
+    ]
+    path = make_layout_pdf(
+        tmp_path / "scan.pdf", [page], metadata_title="PII: 0021-9991(86)90093-8"
+    )
+
+    paper = extract_paper(str(path))
+
+    assert paper.authors == ["Kirk E. Jordan", "Gerard R. Richter", "Ping Sheng"]
+    assert paper.year == 1986
+    assert paper.doi == "10.1016/0021-9991(86)90093-8"
 
 
 def test_image_only_page_warns_and_returns_what_metadata_gives(tmp_path: Path) -> None:

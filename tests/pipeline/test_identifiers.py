@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from catalogsvc.pipeline.identifiers import arxiv_year, find_arxiv_ids, find_dois, normalize_doi
+from catalogsvc.pipeline.identifiers import (
+    arxiv_year,
+    doi_from_pii,
+    find_arxiv_ids,
+    find_dois,
+    normalize_doi,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +52,18 @@ def test_unlabelled_numbers_are_not_arxiv_ids() -> None:
 )
 def test_arxiv_year_reads_the_yymm_part(arxiv_id: str, year: int | None) -> None:
     assert arxiv_year(arxiv_id) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("PII: 0021-9991(86)90093-8", "10.1016/0021-9991(86)90093-8"),
+        ("pii S0140-6736(03)12345-x", "10.1016/S0140-6736(03)12345-X"),
+        ("0021-9991(86)90093-8 without its label", None),
+        ("PII: S0021999105000123", None),
+    ],
+)
+def test_doi_from_pii_reads_only_labelled_legacy_elsevier_item_ids(
+    text: str, doi: str | None
+) -> None:
+    assert doi_from_pii(text) == doi

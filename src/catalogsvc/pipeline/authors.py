@@ -21,6 +21,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPLIT = re.compile(r"\s*(?:[,;&|]|\band\b|\bund\b)\s*")
 _CHUNK = re.compile(r"\s*(?:[;&|]|\band\b|\bund\b)\s*")
 _MEMBER = re.compile(r"\b(?:student |senior |life )?(?:member|fellow)\b", re.IGNORECASE)
+_CONJUNCTION_ROW = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
 _ET_AL = re.compile(r"\bet\.?\s*al\.?", re.IGNORECASE)
 _DEGREES = {
     "phd", "md", "bs", "ba", "bsc", "msc", "ms", "ma", "mph", "mba", "dphil", "rn", "mjc",
@@ -65,13 +66,15 @@ class AuthorScan:
     pieces: tuple[str, ...] = ()
     style: PrintStyle | None = None
     last_y: float = 0.0
+    right: float = 0.0  # where the rightmost accepted name line ends
 
     @property
     def names(self) -> list[str]:
         return _split_names(list(self.pieces))
 
     def extend(self, more: AuthorScan) -> AuthorScan:
-        return AuthorScan(self.pieces + more.pieces, self.style or more.style, more.last_y)
+        right = max(self.right, more.right)
+        return AuthorScan(self.pieces + more.pieces, self.style or more.style, more.last_y, right)
 
 
 def find_authors(
@@ -79,36 +82,48 @@ def find_authors(
 ) -> AuthorScan:
     """Author rows between top and bottom; with `after`, only rows continuing that list."""
     style = after.style if after is not None else None
-    pieces: list[str] = []
-    last_y = 0.0
-    previous_accepted = after is not None and bool(after.pieces)
+    pieces: list[str] = list(after.pieces[-1:]) if after is not None else []
+    last_y = right = 0.0
+    previous_accepted = bool(pieces)
+    before_conjunction: PrintStyle | None = None
     for row in rows:
         if row.y0 < top or row.y0 > bottom:
             continue
-        accepted = False
-        for candidate in _candidate_styles(row, style):
-            lines = [ln for ln in row.lines if candidate.matches(ln)]
-            if not lines:
-                continue
-            text = _author_text(lines)
-            earlier = pieces[-1] if pieces else (after.pieces[-1] if after and after.pieces else "")
-            continues = previous_accepted and bool(earlier) and not _ends_open(earlier)
-            if _is_author_row(text, fragments_allowed=continues):
-                if pieces and not previous_accepted:
-                    pieces[-1] += f" {_STRONG}"
-                style = candidate
-                pieces.append(text)
-                last_y = row.y1
-                accepted = True
-                break
-        if (
-            after is not None
-            and not accepted
-            and any(style and style.matches(ln) for ln in row.lines)
-        ):
+        if pieces and style is not None and _CONJUNCTION_ROW.fullmatch(row.main_text):
+            # Scans of old journals set a lone "AND" line before the last name in its own size.
+            before_conjunction, style = style, None
+            continue
+        continues = previous_accepted and bool(pieces) and not _ends_open(pieces[-1])
+        found = _author_lines(row, style, fragments_allowed=continues)
+        if found is not None:
+            style, text, lines = found
+            if pieces and not previous_accepted:
+                pieces[-1] += f" {_STRONG}"
+            pieces.append(text)
+            last_y = row.y1
+            right = max(right, *(ln.x1 for ln in lines))
+        elif after is not None and any(style and style.matches(ln) for ln in row.lines):
             break
-        previous_accepted = accepted
-    return AuthorScan(tuple(pieces), style, last_y)
+        if before_conjunction is not None:
+            style, before_conjunction = before_conjunction, None
+        previous_accepted = found is not None
+    if after is not None and after.pieces:
+        pieces = pieces[1:]
+    return AuthorScan(tuple(pieces), style, last_y, right)
+
+
+def _author_lines(
+    row: Row, style: PrintStyle | None, *, fragments_allowed: bool
+) -> tuple[PrintStyle, str, list[TextLine]] | None:
+    """The row's lines in the first style that reads as author names, with their text."""
+    for candidate in _candidate_styles(row, style):
+        lines = [ln for ln in row.lines if candidate.matches(ln)]
+        if not lines:
+            continue
+        text = _author_text(lines)
+        if _is_author_row(text, fragments_allowed=fragments_allowed):
+            return candidate, text, lines
+    return None
 
 
 def names_from_metadata(author: str | None) -> list[str]:

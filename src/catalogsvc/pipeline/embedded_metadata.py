@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pymupdf
 
-from catalogsvc.pipeline.identifiers import find_arxiv_ids, find_dois
+from catalogsvc.pipeline.identifiers import doi_from_pii, find_arxiv_ids, find_dois
 from catalogsvc.pipeline.text_cleanup import clean_text
 
 _JUNK_TITLE = re.compile(
@@ -50,13 +50,14 @@ def read_embedded_metadata(doc: pymupdf.Document) -> EmbeddedMetadata:
     xmp_identifiers = (xmp.get(name, "") for name in ("prism:doi", "dc:identifier", "pdfx:doi"))
     identifiers = " ".join((*identifier_fields, *xmp_identifiers))
     dois = find_dois(identifiers)
+    pii_doi = doi_from_pii(" ".join((info.get("title") or "", identifiers)))
     arxiv_ids = find_arxiv_ids(identifiers)
     published = _YEAR.search(xmp.get("prism:coverDate", "") + xmp.get("prism:publicationDate", ""))
     created = _PDF_DATE_YEAR.search(info.get("creationDate") or "")
     return EmbeddedMetadata(
         title=title,
         author=author or None,
-        doi=dois[0][0] if dois else None,
+        doi=dois[0][0] if dois else pii_doi,
         arxiv_id=arxiv_ids[0] if arxiv_ids else None,
         creation_year=int(created.group(1)) if created else None,
         published_year=int(published.group(1)) if published else None,

@@ -12,10 +12,11 @@ from catalogsvc.errors import InvalidPDF
 from catalogsvc.pipeline.abstract import find_abstract
 from catalogsvc.pipeline.authors import find_authors, names_from_metadata
 from catalogsvc.pipeline.embedded_metadata import EmbeddedMetadata, read_embedded_metadata
-from catalogsvc.pipeline.header import find_title, header_end, is_prose
+from catalogsvc.pipeline.header import find_title, header_stop, is_prose
 from catalogsvc.pipeline.identifiers import arxiv_year
 from catalogsvc.pipeline.page_identifiers import choose_arxiv_id, choose_doi
 from catalogsvc.pipeline.pdf_layout import TextLine, group_rows, line_pitch_ratio, read_lines
+from catalogsvc.pipeline.side_byline import find_side_authors
 from catalogsvc.pipeline.years import find_year
 
 NO_TEXT_LAYER = "no text layer; set CATALOGSVC_VISION_MODEL to read scanned pages"
@@ -88,8 +89,11 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
     authors: list[str] = []
     header_bottom = title.bottom if title else 0.0
     if title is not None:
-        end = header_end(rows, title, height)
+        stop = header_stop(rows, title)
+        end = stop.y0 if stop is not None else height
         scan = find_authors(rows, top=title.bottom - 1, bottom=end + title.size / 2)
+        if stop is not None:
+            scan = find_side_authors(lines, scan, stop, title.bottom - 1) or scan
         if scan.pieces and end >= height and scan.last_y > height * _SPILL_ZONE:
             more = page_two()
             next_rows = group_rows(more)
@@ -99,9 +103,16 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
     if not authors:
         authors = names_from_metadata(metadata.author)
     x0, x1 = (title.x0, title.x1) if title else (0.0, first_page.rect.width)
-    abstract = find_abstract(lines, after_y=header_bottom, x0=x0, x1=x1)
+    title_text = title.text if title else None
+    abstract = find_abstract(lines, after_y=header_bottom, x0=x0, x1=x1, title=title_text)
     if abstract is None and pages > 1 and _is_cover_page(lines):
-        abstract = find_abstract(lines + page_two(), after_y=header_bottom, x0=x0, x1=x1)
+        abstract = find_abstract(
+            lines + page_two(), after_y=header_bottom, x0=x0, x1=x1, title=title_text
+        )
+    if abstract is None and pages > 2 and _is_cover_page(lines) and _is_cover_page(page_two()):
+        # Preprint title pages may take two pages before the abstract starts.
+        front = page_two() + read_lines(doc[2], 2)
+        abstract = find_abstract(front, after_y=0.0, x0=x0, x1=x1, title=title_text)
     doi = choose_doi(lines, height, metadata)
     arxiv_id = choose_arxiv_id(lines, height, metadata)
     year = find_year(lines, height) or _fallback_year(arxiv_id, metadata)

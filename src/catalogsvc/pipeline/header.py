@@ -90,14 +90,20 @@ def find_title(rows: list[Row], page_height: float, pitch: float) -> TitleBlock 
 
 def header_end(rows: list[Row], title: TitleBlock, page_height: float) -> float:
     """The height where the header stops: the abstract, a first section or running prose."""
+    stop = header_stop(rows, title)
+    return stop.y0 if stop is not None else page_height
+
+
+def header_stop(rows: list[Row], title: TitleBlock) -> TextLine | None:
+    """The first line under the title, across its width, that starts the abstract or body."""
     for row in rows:
         if row.y0 <= title.bottom:
             continue
         for line in row.lines:
             overlaps = line.x1 > title.x0 and line.x0 < title.x1
             if overlaps and is_header_stop(line):
-                return line.y0
-    return page_height
+                return line
+    return None
 
 
 def is_header_stop(line: TextLine) -> bool:

@@ -14,6 +14,8 @@ _ARXIV_LABELLED = re.compile(
 )
 _ARXIV_BARE_NEW = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[a-z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
+# Elsevier's legacy item ids, ISSN(YY)NNNNN-C; the publisher registered them as DOIs under 10.1016.
+_ELSEVIER_PII = re.compile(r"\bPII\s*:?\s*(S?\d{4}-\d{3}[\dX]\(\d{2}\)\d{5}-[\dX])", re.IGNORECASE)
 _TRAILING = ".,;:)]}'\u2019\u201d"
 
 
@@ -43,6 +45,12 @@ def find_dois(text: str) -> list[tuple[str, bool]]:
         labelled = bool(_DOI_LABEL.search(text[max(0, match.start() - 20) : match.start()]))
         found.append((doi, labelled))
     return found
+
+
+def doi_from_pii(text: str) -> str | None:
+    """The DOI an Elsevier PII label such as 'PII: 0021-9991(86)90093-8' stands for, or None."""
+    match = _ELSEVIER_PII.search(text)
+    return f"10.1016/{match.group(1).upper()}" if match else None
 
 
 def find_arxiv_ids(text: str) -> list[str]:

@@ -14,10 +14,11 @@ _PUBLISHED = re.compile(
 )
 _VENUE = re.compile(
     r"proceedings|conference|workshop|symposium|journal|\bvol\b|volume|transactions|\bin press\b"
-    r"|[a-z]\s*\d+\s*[,:(]\s*\d|;\s*\d+\s*:",
+    r"|[a-z]\s*\d+\s*[,:(]\s*\d|;\s*\d+\s*:|^\s*\d+\s*,\s*\d+\s*[-\u2013]\s*\d+\s*\(",
     re.IGNORECASE,
 )
 _ACCEPTED = re.compile(r"accepted", re.IGNORECASE)
+_HISTORY = re.compile(r"received|revised|submitted", re.IGNORECASE)
 _MARGIN = 0.1
 
 
@@ -47,6 +48,9 @@ def _weight(line: TextLine, text: str, previous_text: str, page_height: float) -
         return 6
     if _PUBLISHED.search(text) or _PUBLISHED.fullmatch(previous_text.strip()):
         return 5
+    if _HISTORY.search(text) and not _ACCEPTED.search(text):
+        # A manuscript's history predates its publication; it only serves when nothing else does.
+        return 1
     in_margin = line.y1 < page_height * _MARGIN or line.y0 > page_height * (1 - _MARGIN)
     if _VENUE.search(text) and (in_margin or line.size < 9.5):
         return 4
