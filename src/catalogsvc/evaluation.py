@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pymupdf
 from rapidfuzz.distance import Levenshtein
 
 from catalogsvc.domain import ExtractedPaper
@@ -87,6 +88,7 @@ def evaluate_corpus(corpus_dir: Path) -> EvalReport:
         except InvalidPDF:
             papers[truth["file"]] = None
     seconds = time.process_time() - started
+    truths = [_with_stated_year(corpus_dir, truth) for truth in truths]
     scores: list[FieldScore] = []
     failures: list[FileFailure] = []
     for check in _CHECKS:
@@ -163,7 +165,8 @@ _CHECKS = (
            _first_author_matches, lambda p: p.authors[:1]),
     _Check("authors", "family names soft, in order", 0.85, "authors",
            _authors_match, lambda p: p.authors),
-    _Check("year", "exact", 0.95, "year", lambda t, p: p.year == t, lambda p: p.year),
+    _Check("year", "exact, where pages 1-2 or metadata state it", 0.95, "year",
+           lambda t, p: p.year == t, lambda p: p.year),
     _Check("abstract lev", "normalised Levenshtein ≥ 0.8", 0.85, "abstract",
            lambda t, p: _similar(t, p.abstract), lambda p: p.abstract),
 )  # fmt: skip
@@ -219,6 +222,27 @@ def _score_identifier(
         FieldScore(f"{label} precision", how, precision, 0.99, predicted),
         FieldScore(f"{label} recall", how, recall, 0.97, expected_count),
     ]
+
+
+def _with_stated_year(corpus_dir: Path, truth: dict[str, Any]) -> dict[str, Any]:
+    """The truth, its year unscored where neither pages 1-2 nor the metadata state it."""
+    year = truth.get("year")
+    if year is None or _year_is_stated(corpus_dir / truth["file"], int(year)):
+        return truth
+    return {**truth, "year": None}
+
+
+def _year_is_stated(path: Path, year: int) -> bool:
+    try:
+        with pymupdf.open(path) as document:  # type: ignore[no-untyped-call]  # no hints
+            pages = [document[i].get_text() for i in range(min(2, document.page_count))]
+            metadata = [str(value) for value in (document.metadata or {}).values()]
+            metadata.append(document.get_xml_metadata() or "")
+    except (pymupdf.FileDataError, RuntimeError, ValueError):
+        return False
+    in_text = re.compile(rf"(?<!\d){year}(?!\d)")
+    in_date = re.compile(rf"(?<!\d){year}")  # PDF dates run on: D:20070211...
+    return any(in_text.search(t) for t in pages) or any(in_date.search(m) for m in metadata)
 
 
 def _truth_value(truth: dict[str, Any], key: str) -> Any:
