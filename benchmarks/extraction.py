@@ -1,4 +1,4 @@
-"""Extraction speed on the corpus, side by side with raw PyMuPDF reading the same pages.
+"""Extraction speed on the corpus beside raw PyMuPDF reading the same page, then its accuracy.
 
 Run: .venv/bin/python -m benchmarks.extraction [CORPUS_DIR]
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pymupdf
 
+from catalogsvc.evaluation import evaluate_corpus, render_eval_table
 from catalogsvc.pipeline.extract import extract_paper
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
@@ -47,6 +48,9 @@ def main() -> int:
     print(f"{'raw PyMuPDF page-1 layout':<28}{raw:>10.1f}")
     print(f"{'catalogsvc extract_paper':<28}{ours:>10.1f}")
     print(f"ratio extract_paper / raw: {ours / raw:.2f} (target: ≥ 50 PDFs/s per core)")
+    if (corpus / "truth.jsonl").exists():
+        print()
+        print(render_eval_table(evaluate_corpus(corpus)))
     return 0
 
 
