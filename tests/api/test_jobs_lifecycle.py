@@ -6,7 +6,12 @@ import json
 from pathlib import Path
 
 from tests.conftest import ServiceClient, write_papers
-from tests.pdf_factory import make_corrupt_pdf, make_encrypted_pdf, make_not_a_pdf
+from tests.pdf_factory import (
+    make_corrupt_pdf,
+    make_empty_file,
+    make_encrypted_pdf,
+    make_not_a_pdf,
+)
 
 
 async def test_upload_job_completes_with_papers_and_failed_files_explained(
@@ -17,6 +22,7 @@ async def test_upload_job_completes_with_papers_and_failed_files_explained(
         make_corrupt_pdf(tmp_path / "corrupt.pdf"),
         make_encrypted_pdf(tmp_path / "locked.pdf"),
         make_not_a_pdf(tmp_path / "notes.pdf"),
+        make_empty_file(tmp_path / "empty.pdf"),
     ]
     files = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in good + bad]
     response = await client.http.post("/api/jobs", files=files)
@@ -30,9 +36,9 @@ async def test_upload_job_completes_with_papers_and_failed_files_explained(
     assert finished["status"] == "completed"
     assert finished["phase"] == "done"
     assert finished["progress"] == {
-        "files_total": 5,
-        "files_done": 5,
-        "files_failed": 3,
+        "files_total": 6,
+        "files_done": 6,
+        "files_failed": 4,
         "papers": 2,
     }
     assert finished["start_time"] and finished["end_time"]
