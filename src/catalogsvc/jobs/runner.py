@@ -61,9 +61,15 @@ class JobRunner:
         while True:
             await asyncio.sleep(interval_s)
             active = [job_id for job_id, scope in self._scopes.items() if not scope.event.is_set()]
-            if active:
-                for job_id in await self._transitions.ended_elsewhere(active):
-                    self.stop(job_id, StopReason.user_cancel)
+            if not active:
+                continue
+            try:
+                ended = await self._transitions.ended_elsewhere(active)
+            except Exception:  # a store hiccup must not end the watch; the next round retries
+                log.exception("could not read job statuses from the store")
+                continue
+            for job_id in ended:
+                self.stop(job_id, StopReason.user_cancel)
 
     async def wait(self, job_id: str) -> None:
         """Wait until the job's task has finished (its final state is written)."""
