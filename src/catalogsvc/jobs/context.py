@@ -61,6 +61,8 @@ class JobContext:
     catalogs_dir: Path
     classify_batch_size: int
     timings: dict[str, float] = field(default_factory=dict)
+    # Files of one job finish concurrently: the duplicate check and the insert go together.
+    recording: asyncio.Lock = field(default_factory=asyncio.Lock)
     _phase: JobPhase | None = None
     _phase_started: float = 0.0
 

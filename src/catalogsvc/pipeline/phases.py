@@ -6,7 +6,7 @@ import asyncio
 from collections import deque
 from pathlib import Path
 
-from catalogsvc.domain import FileState, Paper
+from catalogsvc.domain import ExtractedPaper, FileState, Paper
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.context import JobCancelled, JobContext
 from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
@@ -46,24 +46,28 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
             "file", {"file_name": file.file_name, "state": "failed", "error": exc.detail}
         )
     else:
-        twin = await asyncio.to_thread(
-            context.store.find_paper_by_sha256, context.job_id, extracted.sha256
-        )
-        if twin is not None:
-            note = f"same content as {twin.file_name}"
-            await asyncio.to_thread(
-                context.store.record_file_outcome, file.id, FileState.skipped, note
-            )
-            context.publish(
-                "file", {"file_name": file.file_name, "state": "skipped", "error": note}
-            )
-        else:
-            paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
-            context.publish(
-                "file",
-                {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()},
-            )
+        async with context.recording:
+            await record_extracted(context, file, extracted)
     await publish_progress(context)
+
+
+async def record_extracted(
+    context: JobContext, file: JobFileRow, extracted: ExtractedPaper
+) -> None:
+    """Store the paper, or skip the file when the job already has a paper with its content."""
+    assert file.id is not None
+    twin = await asyncio.to_thread(
+        context.store.find_paper_by_sha256, context.job_id, extracted.sha256
+    )
+    if twin is not None:
+        note = f"same content as {twin.file_name}"
+        await asyncio.to_thread(context.store.record_file_outcome, file.id, FileState.skipped, note)
+        context.publish("file", {"file_name": file.file_name, "state": "skipped", "error": note})
+        return
+    paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
+    context.publish(
+        "file", {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()}
+    )
 
 
 async def publish_progress(context: JobContext) -> None:
