@@ -1,7 +1,8 @@
 """Build the offline classifier's data in catalogsvc/classifier_data from labelled arXiv papers.
 
 Two files come out, both reproducible from shared/labelled/arxiv.jsonl with this script:
-- arxiv_model.npz: naive Bayes over TF-IDF for the arXiv archives (the built-in taxonomy);
+- arxiv_model.npz: naive Bayes blended with class-balanced logistic regression, both over one
+  TF-IDF vocabulary, for the arXiv archives (the built-in taxonomy), folded into one linear model;
 - concepts.npz: the concept space zero-shot classification projects papers and categories into,
   one concept per arXiv category, its terms mined from the abstracts listed in it and its name
   and description read from scripts/arxiv_categories.tsv.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import itertools
 import math
 import sys
 import time
@@ -32,6 +34,7 @@ from catalogsvc.pipeline.labelled_arxiv import (
     split_train_test,
 )
 from catalogsvc.pipeline.linear_model import LinearTextModel
+from catalogsvc.pipeline.softmax_regression import SparseRows, fit_softmax
 from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
 from catalogsvc.pipeline.text_features import paper_text, text_terms
 from catalogsvc.pipeline.tfidf import FloatArray, TfidfVocabulary
@@ -44,8 +47,10 @@ CATEGORY_TABLE = Path(__file__).with_name("arxiv_categories.tsv")
 ARCHIVE_MIN_DOCUMENTS = 5
 CONCEPT_MIN_DOCUMENTS = 3
 SMOOTHING_CHOICES = (0.003, 0.01, 0.03)
-TEMPERATURE_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-CONCEPT_WEIGHT_CHOICES = (0.0, 2.0, 5.0, 10.0, 20.0)
+L2_CHOICES = (3e-5, 1e-4)
+BAYES_WEIGHTS = (0.25, 0.5, 1.0)
+REGRESSION_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
+CONCEPT_WEIGHTS = (0.0, 2.0, 4.0, 8.0, 16.0)
 CONCEPT_TERMS = 300
 PER_ARCHIVE = 60
 ARXIV_TAXONOMY = BUILTIN_TAXONOMIES["arxiv"]
@@ -93,13 +98,6 @@ def accuracy(model: LinearTextModel, papers: Sequence[LabelledPaper]) -> float:
     return hits / len(papers) if papers else math.nan
 
 
-def mean_log_loss(model: LinearTextModel, papers: Sequence[LabelledPaper]) -> float:
-    texts = [paper_text(paper.title, paper.abstract) for paper in papers]
-    probabilities = model.predict_proba(texts)
-    truth = [model.labels.index(paper.archive) for paper in papers]
-    return -float(np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-9)))
-
-
 def split_validation(
     train: Sequence[LabelledPaper],
 ) -> tuple[list[LabelledPaper], list[LabelledPaper]]:
@@ -119,6 +117,41 @@ def fit_naive_bayes(papers: Sequence[LabelledPaper], smoothing: float) -> Linear
     return naive_bayes(vocabulary, mass, labels, smoothing)
 
 
+def fit_regression(
+    bayes: LinearTextModel, papers: Sequence[LabelledPaper], l2: float
+) -> LinearTextModel:
+    """Logistic regression over the naive Bayes model's own vocabulary and labels."""
+    features = SparseRows.from_texts(
+        bayes.vocabulary, [paper_text(p.title, p.abstract) for p in papers]
+    )
+    targets = np.array([bayes.labels.index(p.archive) for p in papers], dtype=np.intp)
+    weights, bias = fit_softmax(features, targets, len(bayes.labels), l2=l2)
+    return LinearTextModel(bayes.labels, bayes.vocabulary, weights, bias)
+
+
+def blend(
+    bayes: LinearTextModel, regression: LinearTextModel, bayes_weight: float, weight: float
+) -> LinearTextModel:
+    """One linear model whose softmax is that of the weighted sum of both models' log-odds.
+
+    Softmax ignores a constant per row, so summing log-probabilities equals summing logits.
+    """
+    weights = bayes_weight * bayes.weights + weight * regression.weights
+    return LinearTextModel(bayes.labels, bayes.vocabulary, weights, weight * regression.bias)
+
+
+def validation_logits(
+    model: LinearTextModel, space: ConceptSpace, papers: Sequence[LabelledPaper]
+) -> tuple[FloatArray, FloatArray]:
+    """A model's logits and the concept similarities of papers, columns in the model's order."""
+    texts = [paper_text(p.title, p.abstract) for p in papers]
+    logits = SparseRows.from_texts(model.vocabulary, texts).dot(model.weights) + model.bias
+    order = [model.labels.index(c.name) for c in ARXIV_TAXONOMY.categories]
+    similarities = np.zeros_like(logits)
+    similarities[:, order] = ZeroShotClassifier(space).similarities(texts, ARXIV_TAXONOMY)
+    return logits, similarities
+
+
 def combined_accuracy(
     model: LinearTextModel, space: ConceptSpace, papers: Sequence[LabelledPaper]
 ) -> float:
@@ -134,47 +167,46 @@ def combined_accuracy(
     return hits / len(papers) if papers else math.nan
 
 
+def choose_blend(
+    bayes: LinearTextModel,
+    fit: Sequence[LabelledPaper],
+    validation: Sequence[LabelledPaper],
+    space: ConceptSpace,
+) -> tuple[float, float, float, float]:
+    """The L2 penalty and the weights of naive Bayes, regression and concepts that score best."""
+    truth = np.array([bayes.labels.index(p.archive) for p in validation])
+    bayes_logits, similarities = validation_logits(bayes, space, validation)
+    scores: dict[tuple[float, float, float, float], float] = {}
+    for l2 in L2_CHOICES:
+        regression_logits, _ = validation_logits(fit_regression(bayes, fit, l2), space, validation)
+        for choice in itertools.product(BAYES_WEIGHTS, REGRESSION_WEIGHTS, CONCEPT_WEIGHTS):
+            bayes_weight, weight, concept_weight = choice
+            logits = bayes_weight * bayes_logits + weight * regression_logits
+            predicted = (logits + concept_weight * similarities).argmax(axis=1)
+            scores[(l2, *choice)] = float(np.mean(predicted == truth))
+    best = max(scores, key=scores.__getitem__)
+    print(f"validation accuracy {scores[best]:.4f} at (l2, bayes, regression, concepts) {best}")
+    return best
+
+
 def train_archive_model(
     train: Sequence[LabelledPaper], descriptions: dict[str, str]
 ) -> LinearTextModel:
-    """Pick smoothing, temperature and concept weight on validation data, then refit."""
+    """Pick smoothing, L2 penalty and blend weights on validation data, then refit."""
     fit, validation = split_validation(train)
     scored = {s: accuracy(fit_naive_bayes(fit, s), validation) for s in SMOOTHING_CHOICES}
     smoothing = max(scored, key=scored.__getitem__)
     print(f"validation accuracy by smoothing: {_rounded(scored)} -> {smoothing}")
-    candidate = fit_naive_bayes(fit, smoothing)
-    losses = {
-        t: mean_log_loss(_with(candidate, temperature=t), validation) for t in TEMPERATURE_CHOICES
-    }
-    temperature = min(losses, key=losses.__getitem__)
-    print(f"validation log loss by temperature: {_rounded(losses)} -> {temperature}")
-    candidate = _with(candidate, temperature=temperature)
+    bayes = fit_naive_bayes(fit, smoothing)
     fit_space = build_concept_space(fit, descriptions)
-    combined = {
-        w: combined_accuracy(_with(candidate, concept_weight=w), fit_space, validation)
-        for w in CONCEPT_WEIGHT_CHOICES
-    }
-    concept_weight = max(combined, key=combined.__getitem__)
-    print(f"validation accuracy by concept weight: {_rounded(combined)} -> {concept_weight}")
-    final = fit_naive_bayes(train, smoothing)
-    return _with(final, temperature=temperature, concept_weight=concept_weight)
+    l2, bayes_weight, weight, concept_weight = choose_blend(bayes, fit, validation, fit_space)
+    bayes = fit_naive_bayes(train, smoothing)
+    final = blend(bayes, fit_regression(bayes, train, l2), bayes_weight, weight)
+    return dataclasses.replace(final, concept_weight=concept_weight)
 
 
 def _rounded(scores: dict[float, float]) -> dict[float, float]:
     return {key: round(value, 4) for key, value in scores.items()}
-
-
-def _with(
-    model: LinearTextModel,
-    *,
-    temperature: float | None = None,
-    concept_weight: float | None = None,
-) -> LinearTextModel:
-    return dataclasses.replace(
-        model,
-        temperature=model.temperature if temperature is None else temperature,
-        concept_weight=model.concept_weight if concept_weight is None else concept_weight,
-    )
 
 
 def read_category_table(path: Path) -> dict[str, str]:
@@ -237,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = balanced_sample(test, PER_ARCHIVE)
     print(
         f"archive accuracy on a balanced test sample of {len(sample)}: "
-        f"naive Bayes {accuracy(model, sample):.1%}, "
+        f"linear model {accuracy(model, sample):.1%}, "
         f"with concepts {combined_accuracy(model, space, sample):.1%}"
     )
     for name in ("arxiv_model.npz", "concepts.npz"):
