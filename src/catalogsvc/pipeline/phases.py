@@ -100,8 +100,7 @@ async def write_catalogs(context: JobContext) -> None:
     papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
     folder = context.catalogs_dir / context.job_id
     for fmt in CatalogFormat:
-        context.check_cancelled()
-        await asyncio.to_thread(_write_catalog, context, fmt, papers, folder)
+        await context.race(asyncio.to_thread(_write_catalog, context, fmt, papers, folder))
 
 
 def _write_catalog(
