@@ -106,29 +106,32 @@ class JobService:
 
     async def cancel_job(self, job_id: str) -> JobSnapshot:
         """Cancel a queued or running job; the cancelled row is written before this returns."""
-        await self._require(job_id)
-        if await self._transitions.cancel(job_id):
-            self._runner.stop(job_id, StopReason.user_cancel)
-        snapshot = await self.get_job(job_id)
-        if snapshot.job.status != JobStatus.cancelled:
-            raise JobNotCancellable(f"job {job_id} is already {snapshot.job.status}")
-        return snapshot
+        await self._cancel(job_id)
+        return await self.get_job(job_id)
 
     async def cancel_jobs(self, job_ids: Sequence[str]) -> list[CancelOutcome]:
         outcomes = []
         for job_id in job_ids:
-            job = await asyncio.to_thread(self._store.get_job, job_id)
-            if job is None:
-                outcomes.append(CancelOutcome(job_id, "not_found"))
-            elif job.status == JobStatus.cancelled:
-                outcomes.append(CancelOutcome(job_id, "already_cancelled"))
-            else:
-                try:
-                    await self.cancel_job(job_id)
-                    outcomes.append(CancelOutcome(job_id, "cancelled"))
-                except JobNotCancellable:
-                    outcomes.append(CancelOutcome(job_id, "not_cancellable"))
+            outcome: CancelOutcomeKind
+            try:
+                outcome = "cancelled" if await self._cancel(job_id) else "already_cancelled"
+            except JobNotFound:
+                outcome = "not_found"
+            except JobNotCancellable:
+                outcome = "not_cancellable"
+            outcomes.append(CancelOutcome(job_id, outcome))
         return outcomes
+
+    async def _cancel(self, job_id: str) -> bool:
+        """True if this call cancelled the job, False if it was cancelled already."""
+        await self._require(job_id)
+        if await self._transitions.cancel(job_id):
+            self._runner.stop(job_id, StopReason.user_cancel)
+            return True
+        job = await self._require(job_id)
+        if job.status != JobStatus.cancelled:
+            raise JobNotCancellable(f"job {job_id} is already {job.status}")
+        return False
 
     async def resume_job(self, job_id: str, *, retry_failed: bool) -> JobSnapshot:
         """A new job over the parent's unfinished files, reusing the papers already extracted."""

@@ -219,22 +219,14 @@ class Store:
     def cached_categories(
         self, sha256s: Sequence[str], taxonomy_key: str, model: str
     ) -> dict[str, CategoryAssignment]:
-        query = select(ClassificationCacheRow).where(
-            col(ClassificationCacheRow.sha256).in_(sha256s),
-            ClassificationCacheRow.taxonomy_key == taxonomy_key,
-            ClassificationCacheRow.model == model,
-        )
         with Session(self.engine) as session:
-            return {
-                row.sha256: CategoryAssignment(row.category, row.score)
-                for row in session.exec(query).all()
-            }
+            return _cached_categories(session, sha256s, taxonomy_key, model)
 
     def cache_categories(
         self, entries: dict[str, CategoryAssignment], taxonomy_key: str, model: str
     ) -> None:
         with Session(self.engine) as session:
-            known = self.cached_categories(list(entries), taxonomy_key, model)
+            known = _cached_categories(session, list(entries), taxonomy_key, model)
             for sha256, assignment in entries.items():
                 if sha256 not in known:
                     session.add(
@@ -247,6 +239,19 @@ class Store:
                         )
                     )
             session.commit()
+
+
+def _cached_categories(
+    session: Session, sha256s: Sequence[str], taxonomy_key: str, model: str
+) -> dict[str, CategoryAssignment]:
+    query = select(ClassificationCacheRow).where(
+        col(ClassificationCacheRow.sha256).in_(sha256s),
+        ClassificationCacheRow.taxonomy_key == taxonomy_key,
+        ClassificationCacheRow.model == model,
+    )
+    return {
+        row.sha256: CategoryAssignment(row.category, row.score) for row in session.exec(query).all()
+    }
 
 
 def to_paper(row: PaperRow) -> Paper:
