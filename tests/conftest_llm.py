@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from openai import AsyncOpenAI
@@ -36,3 +39,12 @@ async def openai_client(
     client = create_openai_client(timeout_s=5.0, max_retries=3)
     yield client
     await client.close()
+
+
+async def cancel_and_await(task: asyncio.Task[Any], within_s: float = 0.1) -> None:
+    """Cancel `task` and check it ends with CancelledError within `within_s` seconds."""
+    task.cancel()
+    cancelled_at = time.monotonic()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert time.monotonic() - cancelled_at < within_s

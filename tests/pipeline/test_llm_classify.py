@@ -6,7 +6,6 @@ import asyncio
 import json
 import math
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from catalogsvc.pipeline.llm_classify import LLMClassifier, classification_schem
 from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
+from tests.conftest_llm import cancel_and_await
 from tests.fake_openai import FakeOpenAI
 
 TAXONOMY = Taxonomy(
@@ -269,11 +269,7 @@ async def test_cancel_abandons_the_request_at_once(
     llm = classifier(openai_client, batch_size=2, max_concurrency=2, cache=cache)
     classifying = asyncio.create_task(llm.classify(make_papers(6), TAXONOMY))
     await fake_openai.wait_for(lambda: len(fake_openai.requests) == 2)
-    classifying.cancel()
-    cancelled_at = time.monotonic()
-    with pytest.raises(asyncio.CancelledError):
-        await classifying
-    assert time.monotonic() - cancelled_at < 0.1
+    await cancel_and_await(classifying)
     await fake_openai.wait_for(lambda: len(fake_openai.disconnects) == 2)
     assert len(fake_openai.requests) == 2
     assert cache.entries == {}
