@@ -93,9 +93,7 @@ class JobTransitions:
 
     async def record_timings(self, job_id: str, timings: dict[str, float]) -> None:
         """Keep the phase timings of a job that ended by cancel or interrupt."""
-        await asyncio.to_thread(
-            self._store.transition, job_id, tuple(JobStatus), {"timings": timings}
-        )
+        await asyncio.to_thread(self._store.set_timings, job_id, timings)
 
     async def _move(
         self,

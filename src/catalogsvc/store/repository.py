@@ -113,6 +113,11 @@ class Store:
             session.commit()
             return bool(result.rowcount)
 
+    def set_timings(self, job_id: str, timings: dict[str, float]) -> None:
+        with Session(self.engine) as session:
+            session.exec(update(JobRow).where(col(JobRow.id) == job_id).values(timings=timings))
+            session.commit()
+
     def update_running_job(self, job_id: str, values: dict[str, Any]) -> bool:
         """Record phase and timings of a job that is still running; no-op once it ended."""
         return self.transition(job_id, (JobStatus.running,), values)
