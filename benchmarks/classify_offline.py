@@ -13,6 +13,7 @@ from pathlib import Path
 
 from catalogsvc.domain import Category, CategoryAssignment, Taxonomy
 from catalogsvc.pipeline.classify import OfflineClassifier
+from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.labelled_arxiv import balanced_sample, read_labelled, split_train_test
 from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
 from catalogsvc.pipeline.text_features import paper_text
@@ -67,12 +68,15 @@ def main() -> int:
         name="corpus", categories=[Category(name=n) for n in sorted({r["category"] for r in rows})]
     )
     corpus_texts = [paper_text(r["title"], r["abstract"]) for r in rows]
+    extracted = [extract_paper(truth_file.parent / r["file"]) for r in rows]
+    extracted_texts = [paper_text(paper.title, paper.abstract) for paper in extracted]
 
     trained, trained_speed = timed(classifier.classify_trained, texts)
     zero_shot, zero_shot_speed = timed(lambda t: classifier.classify_zero_shot(t, ARXIV), texts)
     named = classifier.classify_zero_shot(texts, by_name)
     named_codes = [CategoryAssignment(code_of.get(a.category, a.category), a.score) for a in named]
     on_corpus = classifier.classify_zero_shot(corpus_texts, corpus)
+    on_pdfs = classifier.classify_zero_shot(extracted_texts, corpus)
     any_listed = sum(a.category in p.archives for a, p in zip(trained, sample, strict=True))
 
     print(f"arXiv test split (hash of id), balanced: {len(sample)} papers, ≤{PER_ARCHIVE}/archive")
@@ -84,8 +88,12 @@ def main() -> int:
     print(
         f"{'zero-shot, archive names only (codes hidden)':<44}{hits(named_codes, archives):>10.1%}"
     )
-    corpus_label = f"zero-shot, corpus categories ({len(rows)} papers)"
-    print(f"{corpus_label:<44}{hits(on_corpus, [r['category'] for r in rows]):>10.1%}")
+    corpus_truth = [r["category"] for r in rows]
+    print(f"zero-shot, corpus categories ({len(rows)} papers):")
+    print(f"{'  title and abstract from truth.jsonl':<44}{hits(on_corpus, corpus_truth):>10.1%}")
+    print(
+        f"{'  title and abstract extracted from the PDFs':<44}{hits(on_pdfs, corpus_truth):>10.1%}"
+    )
     print("targets: trained ≥ 80 %, zero-shot ≥ 60 % on both; ≥ 500 papers/s on one core")
     return 0
 
