@@ -68,7 +68,7 @@ def main() -> int:
         name="corpus", categories=[Category(name=n) for n in sorted({r["category"] for r in rows})]
     )
     corpus_texts = [paper_text(r["title"], r["abstract"]) for r in rows]
-    extracted = [extract_paper(truth_file.parent / r["file"]) for r in rows]
+    extracted = [extract_paper(str(truth_file.parent / r["file"])) for r in rows]
     extracted_texts = [paper_text(paper.title, paper.abstract) for paper in extracted]
 
     trained, trained_speed = timed(classifier.classify_trained, texts)
