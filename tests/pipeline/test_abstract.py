@@ -66,6 +66,33 @@ def test_abstract_ends_at_the_keywords_line(tmp_path: Path) -> None:
     assert _abstract_of(tmp_path, [page]) == ABSTRACT
 
 
+def test_a_bracketed_title_in_a_second_language_is_not_part_of_the_abstract(
+    tmp_path: Path,
+) -> None:
+    bracketed = "(Domínios de flutuação na evolução adaptativa de Senna Mill. (Fabaceae))."
+    page = [
+        TITLE,
+        AUTHOR,
+        Placed(72, 160, "Abstract", 11, True),
+        *paragraph(f"{bracketed} {ABSTRACT}", x=72, y=176, width=80),
+    ]
+
+    assert _abstract_of(tmp_path, [page]) == ABSTRACT
+
+
+def test_a_closing_sentence_that_opens_a_list_is_not_part_of_the_abstract(
+    tmp_path: Path,
+) -> None:
+    page = [
+        TITLE,
+        AUTHOR,
+        Placed(72, 160, "Abstract", 11, True),
+        *paragraph(f"{ABSTRACT} The work addresses the following topics:", x=72, y=176, width=80),
+    ]
+
+    assert _abstract_of(tmp_path, [page]) == ABSTRACT
+
+
 def test_lead_paragraph_above_the_body_is_the_abstract_whatever_the_reading_order(
     tmp_path: Path,
 ) -> None:

@@ -19,6 +19,10 @@ _STRUCTURED_LABEL = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w{3,}")
+# SciELO and others set the title in a second language, in brackets, before the abstract.
+_PARALLEL_TITLE = re.compile(r"^\((?:[^()]|\([^()]*\)){20,400}\)\.?\s+(?=[^\W\d_])")
+# "... the following topics:" ends the paragraph, the list it opens is not the abstract.
+_LIST_OPENER = re.compile(r"(?<=[.!?])\s+[^.!?]+:$")
 _NOT_ABSTRACT = re.compile(
     r"^\s*(©|copyright|received|accepted|published|correspondence|academic editor|edited by"
     r"|reviewed by|citation|how to cite|como citar|this is an open access|keywords?)",
@@ -115,7 +119,7 @@ def _collect_body(
         previous = line
         if sum(len(t.split()) for t in texts) > _MAX_WORDS:
             break
-    abstract = join_lines(texts)
+    abstract = _LIST_OPENER.sub("", _PARALLEL_TITLE.sub("", join_lines(texts)))
     return abstract if len(abstract.split()) >= _MIN_WORDS else None
 
 
