@@ -20,7 +20,7 @@ from tests.gated_extract import extract_gated, gated_pdf
 from tests.pdf_factory import make_paper_pdf
 from tests.server_process import ServerProcess
 
-pytest_plugins = ["tests.conftest_llm"]
+pytest_plugins = ["tests.conftest_llm", "tests.conftest_store"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"

@@ -18,6 +18,8 @@ from catalogsvc.api.routes.web import mount_web_app
 from catalogsvc.domain import Taxonomy
 from catalogsvc.jobs.context import CancelScope, JobContext
 from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.leases import LeaseKeeper
+from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.service import JobService
 from catalogsvc.jobs.transitions import JobTransitions
@@ -70,7 +72,6 @@ async def open_services(
     *,
     extract: ExtractFn = extract_paper,
     classifier_factory: ClassifierFactory | None = None,
-    recover_stale: bool = True,
 ) -> AsyncIterator[tuple[Services, JobRunner]]:
     """Build every long-lived object, yield them, and stop them in order."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,9 +80,11 @@ async def open_services(
     store = Store(engine)
     bus = EventBus()
     transitions = JobTransitions(store, bus)
-    stale = await transitions.interrupt_stale_jobs() if recover_stale else []
+    replica = Replica.of_this_process(settings)
+    leases = LeaseKeeper(transitions, replica)
+    stale = await leases.recover_at_start()
     if stale:
-        log.warning("marked %d job(s) left active by a previous process as interrupted", len(stale))
+        log.warning("marked %d job(s) no live process holds as interrupted", len(stale))
     pool = ExtractionPool(extract, size=settings.extract_workers, timeout_s=settings.file_timeout_s)
     await pool.start()
     client = build_openai_client(settings)
@@ -113,12 +116,14 @@ async def open_services(
     runner = JobRunner(
         transitions, run_pipeline, context_for, max_concurrent_jobs=settings.max_concurrent_jobs
     )
-    service = JobService(settings, store, transitions, runner, classifier.name)
+    service = JobService(settings, store, transitions, runner, classifier.name, replica)
     watcher = asyncio.create_task(runner.watch_store(STORE_WATCH_INTERVAL_S))
+    lease_keeper = asyncio.create_task(leases.run())
     try:
         yield Services(settings=settings, store=store, bus=bus, jobs=service), runner
     finally:
         watcher.cancel()
+        lease_keeper.cancel()
         await runner.shutdown()
         await pool.close()
         if client is not None:

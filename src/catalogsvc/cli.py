@@ -120,11 +120,7 @@ async def _run_job(
     submit: Callable[[JobService], Awaitable[JobSnapshot]],
     extract: ExtractFn,
 ) -> tuple[JobSnapshot, list[Paper]]:
-    # A server may share this database: its active jobs are not ours to mark interrupted.
-    async with open_services(settings, extract=extract, recover_stale=False) as (
-        services,
-        runner,
-    ):
+    async with open_services(settings, extract=extract) as (services, runner):
         snapshot: JobSnapshot = await submit(services.jobs)
         job_id = snapshot.job.id
 

@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     llm_max_concurrency: int = Field(default=4, ge=1)
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_retries: int = Field(default=3, ge=0)
+    replica_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Names this replica's job leases; default: host:pid.",
+    )
+    job_lease_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A job whose replica has not renewed it for this long is interrupted.",
+    )
 
     @field_validator("allowed_roots", mode="before")
     @classmethod

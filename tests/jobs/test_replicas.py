@@ -1,4 +1,5 @@
-"""Several processes on one database: a cancel written elsewhere stops the local job."""
+"""Several processes on one database: a cancel written elsewhere stops the local job, and a
+replica starting up leaves the live jobs of the others alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine
 from catalogsvc.store.repository import Store
 from tests.conftest import ClientFactory
+from tests.gated_extract import release
 
 
 async def test_a_cancel_written_by_another_replica_stops_the_running_job(
@@ -30,3 +32,19 @@ async def test_a_cancel_written_by_another_replica_stops_the_running_job(
     finished = (await client.http.get(f"/api/jobs/{job['id']}")).json()
     assert finished["status"] == "cancelled"
     assert not Path(f"{gated}.release").exists()
+
+
+async def test_a_replica_starting_leaves_the_running_job_of_another_alone(
+    client_factory: ClientFactory, papers_dir: Path
+) -> None:
+    first = await client_factory(extract_workers=1, replica_id="replica-a")
+    job, gated = await first.start_held_job(papers_dir)
+
+    second = await client_factory(replica_id="replica-b")
+    seen_by_second = (await second.http.get(f"/api/jobs/{job['id']}")).json()
+    release(gated)
+    finished = await first.wait_until_finished(job["id"])
+
+    assert seen_by_second["status"] == "running"
+    assert finished["status"] == "completed"
+    assert finished["progress"]["papers"] == 1

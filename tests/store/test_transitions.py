@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-
-from catalogsvc.domain import ACTIVE_STATUSES, JobKind, JobPhase, JobStatus
-from catalogsvc.store.db import create_store_engine, upgrade_schema
-from catalogsvc.store.models import JobRow
+from catalogsvc.domain import ACTIVE_STATUSES, JobStatus
 from catalogsvc.store.repository import Store
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
-    upgrade_schema(engine)
-    yield Store(engine)
-    engine.dispose()
-
-
-def new_running_job(store: Store, job_id: str) -> None:
-    store.create_job(
-        JobRow(
-            id=job_id,
-            kind=JobKind.process.value,
-            status=JobStatus.running.value,
-            phase=JobPhase.extracting.value,
-            taxonomy={"name": "t", "categories": []},
-            classifier="offline",
-        ),
-        [],
-    )
+from tests.conftest_store import new_running_job
 
 
 def race_cancel_and_complete(store: Store, job_id: str) -> dict[str, bool]:

@@ -31,10 +31,11 @@ from catalogsvc.errors import (
     UploadTooLarge,
 )
 from catalogsvc.jobs.context import StopReason
+from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
-from catalogsvc.store.models import JobFileRow, JobRow
+from catalogsvc.store.models import JobFileRow, JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Progress, Store
 
 
@@ -63,8 +64,10 @@ class JobService:
         transitions: JobTransitions,
         runner: JobRunner,
         classifier_name: str,
+        replica: Replica,
     ) -> None:
         self._settings = settings
+        self._replica = replica
         self._store = store
         self._transitions = transitions
         self._runner = runner
@@ -233,6 +236,8 @@ class JobService:
             classifier=self._classifier_name,
             source=source,
             owner=owner,
+            replica=self._replica.name,
+            lease_renewed_at=utc_now(),
         )
         job = await asyncio.to_thread(self._store.create_job, row, files)
         self._runner.launch(job)

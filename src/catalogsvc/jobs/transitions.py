@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from catalogsvc.domain import ACTIVE_STATUSES, JobPhase, JobStatus
 from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.replica import Replica
 from catalogsvc.store.models import utc_now
 from catalogsvc.store.repository import Store
 
 log = logging.getLogger("catalogsvc.jobs")
 
 CANCELLED_BY_USER = "Cancelled by user"
+REPLICA_STOPPED = "Interrupted: the server stopped while the job was active"
+LEASE_EXPIRED = "Interrupted: the replica running it stopped renewing its lease"
 
 
 class JobTransitions:
@@ -72,11 +76,37 @@ class JobTransitions:
             job_id, ACTIVE_STATUSES, JobStatus.interrupted, reason, end_time=utc_now(), error=reason
         )
 
-    async def interrupt_stale_jobs(self) -> list[str]:
-        """At start-up: jobs a previous process left queued or running become interrupted."""
-        stale = await asyncio.to_thread(self._store.jobs_with_status, ACTIVE_STATUSES)
-        reason = "Interrupted: the server stopped while the job was active"
-        return [job.id for job in stale if await self.interrupt(job.id, reason)]
+    async def interrupt_abandoned_jobs(self, replica: Replica, *, at_start: bool) -> list[str]:
+        """Interrupt the active jobs whose replica is gone: known gone, or its lease expired.
+
+        The expiry is checked again in the conditional update, so a lease renewed meanwhile
+        keeps its job.
+        """
+        active = await asyncio.to_thread(self._store.jobs_with_status, ACTIVE_STATUSES)
+        expired_before = utc_now() - timedelta(seconds=replica.lease_s)
+        interrupted = []
+        for job in active:
+            if replica.knows_gone(job.replica, at_start=at_start):
+                moved = await self.interrupt(job.id, REPLICA_STOPPED)
+            elif job.replica == replica.name:
+                continue  # this replica's own live job
+            else:
+                moved = await self._move(
+                    job.id,
+                    ACTIVE_STATUSES,
+                    JobStatus.interrupted,
+                    LEASE_EXPIRED,
+                    lease_expired_before=expired_before,
+                    end_time=utc_now(),
+                    error=LEASE_EXPIRED,
+                )
+            if moved:
+                interrupted.append(job.id)
+        return interrupted
+
+    async def renew_leases(self, replica_name: str) -> None:
+        """Tell the other replicas that this one still runs its jobs."""
+        await asyncio.to_thread(self._store.renew_leases, replica_name, utc_now())
 
     async def ended_elsewhere(self, job_ids: list[str]) -> list[str]:
         """Those of `job_ids` the store shows as ended, e.g. cancelled through another replica."""
@@ -101,10 +131,16 @@ class JobTransitions:
         allowed: tuple[JobStatus, ...],
         target: JobStatus,
         reason: str,
+        *,
+        lease_expired_before: datetime | None = None,
         **values: Any,
     ) -> bool:
         won = await asyncio.to_thread(
-            self._store.transition, job_id, allowed, {"status": target.value, **values}
+            self._store.transition,
+            job_id,
+            allowed,
+            {"status": target.value, **values},
+            lease_expired_before=lease_expired_before,
         )
         if won:
             progress = (await asyncio.to_thread(self._store.progress, [job_id]))[job_id]

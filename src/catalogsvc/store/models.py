@@ -34,6 +34,8 @@ class JobRow(SQLModel, table=True):
     timings: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     source: str = Field(default="upload")
     owner: str | None = Field(default=None, index=True, max_length=64)
+    replica: str | None = Field(default=None, max_length=128)
+    lease_renewed_at: datetime | None = None
 
 
 class JobFileRow(SQLModel, table=True):

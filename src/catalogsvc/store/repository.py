@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, update
+from sqlalchemy import Engine, func, or_, update
 from sqlmodel import Session, col, delete, select
 
-from catalogsvc.domain import CategoryAssignment, ExtractedPaper, FileState, JobStatus, Paper
+from catalogsvc.domain import (
+    ACTIVE_STATUSES,
+    CategoryAssignment,
+    ExtractedPaper,
+    FileState,
+    JobStatus,
+    Paper,
+)
 from catalogsvc.store.models import ClassificationCacheRow, JobFileRow, JobRow, PaperRow
 
 
@@ -100,18 +108,42 @@ class Store:
         with Session(self.engine) as session:
             return {job_id: JobStatus(status) for job_id, status in session.exec(query).all()}
 
-    def transition(self, job_id: str, allowed: Iterable[JobStatus], values: dict[str, Any]) -> bool:
-        """Apply `values` only if the job's status is in `allowed`; report whether it won."""
+    def transition(
+        self,
+        job_id: str,
+        allowed: Iterable[JobStatus],
+        values: dict[str, Any],
+        *,
+        lease_expired_before: datetime | None = None,
+    ) -> bool:
+        """Apply `values` only if the job's status is in `allowed` (and, if given, its lease
+        was last renewed before `lease_expired_before`); report whether it won."""
         statement = (
             update(JobRow)
             .where(col(JobRow.id) == job_id)
             .where(col(JobRow.status).in_([s.value for s in allowed]))
             .values(**values)
         )
+        if lease_expired_before is not None:
+            renewed = col(JobRow.lease_renewed_at)
+            statement = statement.where(or_(renewed.is_(None), renewed < lease_expired_before))
         with Session(self.engine) as session:
             result = session.exec(statement)
             session.commit()
             return bool(result.rowcount)
+
+    def renew_leases(self, replica: str, now: datetime) -> int:
+        """Renew the leases of the active jobs `replica` holds; how many it holds."""
+        statement = (
+            update(JobRow)
+            .where(col(JobRow.replica) == replica)
+            .where(col(JobRow.status).in_([s.value for s in ACTIVE_STATUSES]))
+            .values(lease_renewed_at=now)
+        )
+        with Session(self.engine) as session:
+            result = session.exec(statement)
+            session.commit()
+            return int(result.rowcount)
 
     def set_timings(self, job_id: str, timings: dict[str, float]) -> None:
         with Session(self.engine) as session:
