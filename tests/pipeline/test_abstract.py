@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from catalogsvc.pipeline.extract import extract_paper
 from tests.pdf_factory import Placed, make_layout_pdf, paragraph
 
@@ -66,28 +68,20 @@ def test_abstract_ends_at_the_keywords_line(tmp_path: Path) -> None:
     assert _abstract_of(tmp_path, [page]) == ABSTRACT
 
 
-def test_a_bracketed_title_in_a_second_language_is_not_part_of_the_abstract(
-    tmp_path: Path,
-) -> None:
-    bracketed = "(Domínios de flutuação na evolução adaptativa de Senna Mill. (Fabaceae))."
+@pytest.mark.parametrize(
+    "printed",
+    [
+        f"(Domínios de flutuação na evolução adaptativa de Senna Mill. (Fabaceae)). {ABSTRACT}",
+        f"{ABSTRACT} The work addresses the following topics:",
+    ],
+    ids=["a bracketed title in a second language before it", "a closing sentence opening a list"],
+)
+def test_what_frames_the_abstract_is_not_part_of_it(tmp_path: Path, printed: str) -> None:
     page = [
         TITLE,
         AUTHOR,
         Placed(72, 160, "Abstract", 11, True),
-        *paragraph(f"{bracketed} {ABSTRACT}", x=72, y=176, width=80),
-    ]
-
-    assert _abstract_of(tmp_path, [page]) == ABSTRACT
-
-
-def test_a_closing_sentence_that_opens_a_list_is_not_part_of_the_abstract(
-    tmp_path: Path,
-) -> None:
-    page = [
-        TITLE,
-        AUTHOR,
-        Placed(72, 160, "Abstract", 11, True),
-        *paragraph(f"{ABSTRACT} The work addresses the following topics:", x=72, y=176, width=80),
+        *paragraph(printed, x=72, y=176, width=80),
     ]
 
     assert _abstract_of(tmp_path, [page]) == ABSTRACT
