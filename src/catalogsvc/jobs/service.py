@@ -127,7 +127,6 @@ class JobService:
 
     async def _cancel(self, job_id: str) -> bool:
         """True if this call cancelled the job, False if it was cancelled already."""
-        await self._require(job_id)
         if await self._transitions.cancel(job_id):
             self._runner.stop(job_id, StopReason.user_cancel)
             return True

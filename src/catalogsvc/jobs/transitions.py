@@ -71,9 +71,17 @@ class JobTransitions:
             error=CANCELLED_BY_USER,
         )
 
-    async def interrupt(self, job_id: str, reason: str) -> bool:
+    async def interrupt(
+        self, job_id: str, reason: str, *, lease_expired_before: datetime | None = None
+    ) -> bool:
         return await self._move(
-            job_id, ACTIVE_STATUSES, JobStatus.interrupted, reason, end_time=utc_now(), error=reason
+            job_id,
+            ACTIVE_STATUSES,
+            JobStatus.interrupted,
+            reason,
+            lease_expired_before=lease_expired_before,
+            end_time=utc_now(),
+            error=reason,
         )
 
     async def interrupt_abandoned_jobs(self, replica: Replica, *, at_start: bool) -> list[str]:
@@ -88,18 +96,12 @@ class JobTransitions:
         for job in active:
             if replica.knows_gone(job.replica, at_start=at_start):
                 moved = await self.interrupt(job.id, REPLICA_STOPPED)
-            elif job.replica == replica.name:
-                continue  # this replica's own live job
-            else:
-                moved = await self._move(
-                    job.id,
-                    ACTIVE_STATUSES,
-                    JobStatus.interrupted,
-                    LEASE_EXPIRED,
-                    lease_expired_before=expired_before,
-                    end_time=utc_now(),
-                    error=LEASE_EXPIRED,
+            elif job.replica != replica.name:
+                moved = await self.interrupt(
+                    job.id, LEASE_EXPIRED, lease_expired_before=expired_before
                 )
+            else:
+                continue  # this replica's own live job
             if moved:
                 interrupted.append(job.id)
         return interrupted

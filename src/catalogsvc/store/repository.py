@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, update
+from sqlalchemy import Engine, Update, func, or_, update
 from sqlmodel import Session, col, delete, select
 
 from catalogsvc.domain import (
@@ -127,10 +127,7 @@ class Store:
         if lease_expired_before is not None:
             renewed = col(JobRow.lease_renewed_at)
             statement = statement.where(or_(renewed.is_(None), renewed < lease_expired_before))
-        with Session(self.engine) as session:
-            result = session.exec(statement)
-            session.commit()
-            return bool(result.rowcount)
+        return self._write(statement) > 0
 
     def renew_leases(self, replica: str, now: datetime) -> int:
         """Renew the leases of the active jobs `replica` holds; how many it holds."""
@@ -140,15 +137,10 @@ class Store:
             .where(col(JobRow.status).in_([s.value for s in ACTIVE_STATUSES]))
             .values(lease_renewed_at=now)
         )
-        with Session(self.engine) as session:
-            result = session.exec(statement)
-            session.commit()
-            return int(result.rowcount)
+        return self._write(statement)
 
     def set_timings(self, job_id: str, timings: dict[str, float]) -> None:
-        with Session(self.engine) as session:
-            session.exec(update(JobRow).where(col(JobRow.id) == job_id).values(timings=timings))
-            session.commit()
+        self._write(update(JobRow).where(col(JobRow.id) == job_id).values(timings=timings))
 
     def update_running_job(self, job_id: str, values: dict[str, Any]) -> bool:
         """Record phase and timings of a job that is still running; no-op once it ended."""
@@ -205,13 +197,11 @@ class Store:
             return to_paper(paper)
 
     def record_file_outcome(self, file_id: int, state: FileState, error: str | None) -> None:
-        with Session(self.engine) as session:
-            session.exec(
-                update(JobFileRow)
-                .where(col(JobFileRow.id) == file_id)
-                .values(state=state.value, error=error)
-            )
-            session.commit()
+        self._write(
+            update(JobFileRow)
+            .where(col(JobFileRow.id) == file_id)
+            .values(state=state.value, error=error)
+        )
 
     def list_papers(self, job_id: str) -> list[Paper]:
         query = select(PaperRow).where(PaperRow.job_id == job_id).order_by(col(PaperRow.id))
@@ -252,6 +242,13 @@ class Store:
             session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
             session.commit()
         return sorted(paths - still_used), sorted(still_used)
+
+    def _write(self, statement: Update) -> int:
+        """Run one UPDATE in its own commit; how many rows it changed."""
+        with Session(self.engine) as session:
+            result = session.exec(statement)
+            session.commit()
+            return int(result.rowcount)
 
     def cached_categories(
         self, sha256s: Sequence[str], taxonomy_key: str, model: str
