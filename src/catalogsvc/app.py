@@ -95,7 +95,10 @@ async def open_services(
     reader = None
     if client is not None:
         reader = MetadataReader(
-            client, llm_model=settings.llm_model, vision_model=settings.vision_model
+            client,
+            llm_model=settings.llm_model,
+            vision_model=settings.vision_model,
+            run_pdf=pool.run,
         )
 
     def context_for(job: JobRow, scope: CancelScope) -> JobContext:

@@ -140,7 +140,7 @@ async def test_cached_papers_are_not_sent_again(
     assert len(sent_papers(fake_openai.requests[-1].body)) == 1
 
 
-async def test_another_taxonomy_or_model_misses_the_cache(
+async def test_another_taxonomy_misses_the_cache(
     openai_client: AsyncOpenAI, fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.answer = answer_by_title

@@ -77,18 +77,12 @@ class LLMClassifier:
                 schema=classification_schema(taxonomy),
             )
         assignments = read_assignments(answer, len(batch), taxonomy)
-        valid = {
-            paper.sha256: assignment
-            for paper, assignment in zip(batch, assignments, strict=True)
-            if assignment is not None
-        }
+        found = dict(zip((paper.sha256 for paper in batch), assignments, strict=True))
+        valid = {sha256: a for sha256, a in found.items() if a is not None}
         # Invalid answers are not cached, so the next run asks again.
         if valid:
             await self.cache.put(valid, key, self.model)
-        return {
-            paper.sha256: assignment or UNANSWERED
-            for paper, assignment in zip(batch, assignments, strict=True)
-        }
+        return {sha256: a or UNANSWERED for sha256, a in found.items()}
 
 
 def category_names(taxonomy: Taxonomy) -> list[str]:

@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
-import pymupdf
 from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletionMessageParam
 
 from catalogsvc.domain import ExtractedPaper, ExtractionMethod
-from catalogsvc.errors import LLMError
+from catalogsvc.errors import ExtractionFailed, LLMError
 from catalogsvc.llm.client import request_json
 from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
+from catalogsvc.pipeline.extract import NO_TEXT_LAYER
+from catalogsvc.pipeline.first_page import read_first_page_text, render_first_page_png
 
-NO_TEXT_LAYER_MARK = "no text layer"
+T = TypeVar("T")
 PAGE_TEXT_CHARS = 6000
 RENDER_DPI = 150
 EARLIEST_YEAR, LATEST_YEAR = 1500, 2100
-
-_NULLABLE_STRING = {"type": ["string", "null"]}
-METADATA_SCHEMA: Mapping[str, Any] = {
-    "type": "object",
-    "properties": {
-        "title": _NULLABLE_STRING,
-        "authors": {"type": "array", "items": {"type": "string"}},
-        "year": {"type": ["integer", "null"]},
-        "doi": _NULLABLE_STRING,
-        "arxiv_id": _NULLABLE_STRING,
-        "abstract": _NULLABLE_STRING,
-    },
-    "required": ["title", "authors", "year", "doi", "arxiv_id", "abstract"],
-    "additionalProperties": False,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +37,52 @@ class PageMetadata:
     abstract: str | None = None
 
 
+_FIELDS = tuple(f.name for f in fields(PageMetadata))
+_NULLABLE_STRING = {"type": ["string", "null"]}
+METADATA_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "title": _NULLABLE_STRING,
+        "authors": {"type": "array", "items": {"type": "string"}},
+        "year": {"type": ["integer", "null"]},
+        "doi": _NULLABLE_STRING,
+        "arxiv_id": _NULLABLE_STRING,
+        "abstract": _NULLABLE_STRING,
+    },
+    "required": list(_FIELDS),
+    "additionalProperties": False,
+}
+
+
+class PdfRunner(Protocol):
+    """Runs one blocking reading of a PDF where a crashing or hanging file can do no harm."""
+
+    async def __call__(self, read: Callable[[str], T], path: str) -> T: ...
+
+
+async def run_in_thread(read: Callable[[str], T], path: str) -> T:
+    return await asyncio.to_thread(read, path)
+
+
 class MetadataReader:
     """Second pass over one extracted PDF with the models that are configured (either may be
-    None); a failed request leaves the paper as the text path read it, with a warning."""
+    None); a failed request leaves the paper as the text path read it, with a warning.
+
+    The service passes the extraction pool as `run_pdf`, so PyMuPDF never runs in its threads.
+    """
 
     def __init__(
-        self, client: AsyncOpenAI, *, llm_model: str | None, vision_model: str | None
+        self,
+        client: AsyncOpenAI,
+        *,
+        llm_model: str | None,
+        vision_model: str | None,
+        run_pdf: PdfRunner = run_in_thread,
     ) -> None:
         self.client = client
         self.llm_model = llm_model
         self.vision_model = vision_model
+        self._run_pdf = run_pdf
 
     async def refine(self, path: str, extracted: ExtractedPaper) -> ExtractedPaper:
         """The paper with a scanned page 1 read by the vision model, or its gaps filled."""
@@ -67,41 +91,40 @@ class MetadataReader:
                 return await self._read_image(path, extracted, self.vision_model)
             if self.llm_model and has_missing_fields(extracted):
                 return await self._read_text(path, extracted, self.llm_model)
-        except LLMError as error:
+        except (LLMError, ExtractionFailed) as error:
             return replace(extracted, warnings=[*extracted.warnings, error.detail])
         return extracted
 
     async def _read_image(self, path: str, extracted: ExtractedPaper, model: str) -> ExtractedPaper:
-        png = await asyncio.to_thread(render_first_page_png, path, RENDER_DPI)
+        png = await self._run_pdf(partial(render_first_page_png, dpi=RENDER_DPI), path)
         data_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        answer = await request_json(
-            self.client,
-            model=model,
-            messages=vision_metadata_messages(data_url),
-            schema_name="paper_metadata",
-            schema=METADATA_SCHEMA,
-        )
+        answer = await self._ask(model, vision_metadata_messages(data_url))
         filled = fill_missing(extracted, read_page_metadata(answer))
-        warnings = [w for w in filled.warnings if NO_TEXT_LAYER_MARK not in w]
+        warnings = [w for w in filled.warnings if w != NO_TEXT_LAYER]
         return replace(filled, method=ExtractionMethod.vision, warnings=warnings)
 
     async def _read_text(self, path: str, extracted: ExtractedPaper, model: str) -> ExtractedPaper:
-        page_text = await asyncio.to_thread(read_first_page_text, path, PAGE_TEXT_CHARS)
+        page_text = await self._run_pdf(partial(read_first_page_text, limit=PAGE_TEXT_CHARS), path)
         if not page_text.strip():
             return extracted
-        answer = await request_json(
+        answer = await self._ask(model, metadata_messages(page_text))
+        filled = fill_missing(extracted, read_page_metadata(answer, page_text=page_text))
+        return extracted if filled is extracted else replace(filled, method=ExtractionMethod.llm)
+
+    async def _ask(
+        self, model: str, messages: Sequence[ChatCompletionMessageParam]
+    ) -> Mapping[str, Any]:
+        return await request_json(
             self.client,
             model=model,
-            messages=metadata_messages(page_text),
+            messages=messages,
             schema_name="paper_metadata",
             schema=METADATA_SCHEMA,
         )
-        filled = fill_missing(extracted, read_page_metadata(answer, page_text=page_text))
-        return extracted if filled == extracted else replace(filled, method=ExtractionMethod.llm)
 
 
 def lacks_text_layer(extracted: ExtractedPaper) -> bool:
-    return any(NO_TEXT_LAYER_MARK in warning for warning in extracted.warnings)
+    return NO_TEXT_LAYER in extracted.warnings
 
 
 def has_missing_fields(extracted: ExtractedPaper) -> bool:
@@ -112,7 +135,7 @@ def has_missing_fields(extracted: ExtractedPaper) -> bool:
 def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPaper:
     """`extracted` with only its empty fields taken from `found`; text-path fields win."""
     changes: dict[str, Any] = {}
-    for name in ("title", "authors", "year", "doi", "arxiv_id", "abstract"):
+    for name in _FIELDS:
         if not getattr(extracted, name) and getattr(found, name):
             changes[name] = getattr(found, name)
     return replace(extracted, **changes) if changes else extracted
@@ -147,17 +170,3 @@ def _year(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if EARLIEST_YEAR <= value <= LATEST_YEAR else None
-
-
-def render_first_page_png(path: str, dpi: int) -> bytes:
-    """Page 1 as a PNG; blocking, so callers run it in a thread."""
-    with pymupdf.open(path) as doc:  # type: ignore[no-untyped-call]  # pymupdf lacks hints
-        png: bytes = doc[0].get_pixmap(dpi=dpi).tobytes("png")
-    return png
-
-
-def read_first_page_text(path: str, limit: int) -> str:
-    """At most `limit` characters of page 1's text layer; blocking, so callers use a thread."""
-    with pymupdf.open(path) as doc:  # type: ignore[no-untyped-call]  # pymupdf lacks hints
-        text: str = doc[0].get_text("text") if doc.page_count else ""
-    return text[:limit]

@@ -13,25 +13,28 @@ import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
 
 ExtractFn = Callable[[str], ExtractedPaper]
+T = TypeVar("T")
 
 
-def _worker_main(connection: Connection, extract: ExtractFn) -> None:
+def _worker_main(connection: Connection) -> None:
     # The server handles Ctrl-C; a worker must not die of it mid-file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
-            path = connection.recv()
+            request = connection.recv()
         except EOFError:
             return
-        if path is None:
+        if request is None:
             return
+        read, path = request
         try:
-            connection.send(("ok", extract(path)))
+            connection.send(("ok", read(path)))
         except InvalidPDF as exc:
             connection.send(("invalid", exc.detail))
         except Exception as exc:  # any failure of one file is reported, never fatal to the worker
@@ -51,14 +54,17 @@ class _Worker:
 
 
 class ExtractionPool:
-    """Run `extract(path)` in worker processes with a timeout; async and cancellable."""
+    """Run `extract(path)`, or any other reading of one PDF, in worker processes with a
+    timeout; async and cancellable."""
 
     def __init__(self, extract: ExtractFn, *, size: int, timeout_s: float) -> None:
         self.size = size
         self._extract = extract
         self._timeout_s = timeout_s
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["catalogsvc.pipeline.extract"])
+        self._context.set_forkserver_preload(
+            ["catalogsvc.pipeline.extract", "catalogsvc.pipeline.first_page"]
+        )
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
@@ -77,10 +83,15 @@ class ExtractionPool:
 
     async def extract(self, path: str) -> ExtractedPaper:
         """Extract one file; raise InvalidPDF or ExtractionFailed with a message on failure."""
+        return await self.run(self._extract, path)
+
+    async def run(self, read: Callable[[str], T], path: str) -> T:
+        """`read(path)` in a worker; `read` must be picklable (a module-level function)."""
         worker = await self._idle.get()
         healthy = False
         try:
-            result = await asyncio.wait_for(self._ask(worker, path), timeout=self._timeout_s)
+            request = (read, path)
+            result = await asyncio.wait_for(self._ask(worker, request), timeout=self._timeout_s)
             healthy = True
         except TimeoutError:
             raise ExtractionFailed(
@@ -94,15 +105,15 @@ class ExtractionPool:
                 self._idle.put_nowait(worker)
             else:
                 self._replace_later(worker)
-        return _unpack(result)
+        return cast(T, _unpack(result))
 
-    async def _ask(self, worker: _Worker, path: str) -> tuple[str, object]:
+    async def _ask(self, worker: _Worker, request: tuple[object, str]) -> tuple[str, object]:
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
         fd = worker.connection.fileno()
         loop.add_reader(fd, _resolve, ready)
         try:
-            worker.connection.send(path)
+            worker.connection.send(request)
             await ready
         finally:
             loop.remove_reader(fd)
@@ -129,9 +140,7 @@ class ExtractionPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_worker_main, args=(child, self._extract), daemon=True
-        )
+        process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -149,9 +158,9 @@ def _resolve(ready: asyncio.Future[None]) -> None:
         ready.set_result(None)
 
 
-def _unpack(result: tuple[str, object]) -> ExtractedPaper:
+def _unpack(result: tuple[str, object]) -> object:
     kind, value = result
-    if kind == "ok" and isinstance(value, ExtractedPaper):
+    if kind == "ok":
         return value
     if kind == "invalid":
         raise InvalidPDF(str(value))
