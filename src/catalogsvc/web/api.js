@@ -1,14 +1,9 @@
 // The HTTP API of catalogsvc, with its errors turned into readable messages.
 
-export class ApiError extends Error {
-  constructor(status, message) {
-    super(message);
-    this.status = status;
-  }
-}
+class ApiError extends Error {}
 
 /** Turn an error body's detail (a string, or a list of {loc, msg}) into words. */
-export function describeDetail(detail) {
+function describeDetail(detail) {
   if (typeof detail === "string") return detail;
   if (Array.isArray(detail)) {
     return detail
@@ -21,15 +16,20 @@ export function describeDetail(detail) {
   return JSON.stringify(detail);
 }
 
+/** The error of a failed response: the body's detail if it has one, else the fallback text. */
+function apiError(status, fallbackText, body) {
+  const text = body && body.detail !== undefined ? describeDetail(body.detail) : fallbackText;
+  return new ApiError(`${text} (HTTP ${status})`);
+}
+
 async function errorFrom(response) {
-  let text = response.statusText || "request failed";
+  let body = null;
   try {
-    const body = await response.json();
-    if (body && body.detail !== undefined) text = describeDetail(body.detail);
+    body = await response.json();
   } catch {
     // Not JSON (a proxy's error page, say): the status text is all there is.
   }
-  return new ApiError(response.status, `${text} (HTTP ${response.status})`);
+  return apiError(response.status, response.statusText || "request failed", body);
 }
 
 async function request(method, path, json) {
@@ -42,7 +42,7 @@ async function request(method, path, json) {
   try {
     response = await fetch(path, options);
   } catch (error) {
-    throw new ApiError(0, `The service could not be reached: ${error.message}`);
+    throw new ApiError(`The service could not be reached: ${error.message}`);
   }
   if (!response.ok) throw await errorFrom(response);
   return response.status === 204 ? null : response.json();
@@ -91,12 +91,9 @@ export const api = {
           body = null;
         }
         if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-        else {
-          const text = body && body.detail !== undefined ? describeDetail(body.detail) : xhr.statusText;
-          reject(new ApiError(xhr.status, `${text} (HTTP ${xhr.status})`));
-        }
+        else reject(apiError(xhr.status, xhr.statusText, body));
       });
-      xhr.addEventListener("error", () => reject(new ApiError(0, "The upload failed: the service could not be reached.")));
+      xhr.addEventListener("error", () => reject(new ApiError("The upload failed: the service could not be reached.")));
       xhr.send(form);
     });
   },

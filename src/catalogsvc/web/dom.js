@@ -13,6 +13,12 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
+/** A table cell labelled for the stacked layout of narrow screens. */
+export const cell = (label, ...content) => h("td", { "data-label": label }, ...content);
+
+/** The first characters of a job id, enough to tell jobs apart on screen. */
+export const shortId = (id) => id.slice(0, 8);
+
 let lastId = 0;
 /** A fresh id for pairing a label with its control. */
 export const uid = (prefix) => `${prefix}-${++lastId}`;

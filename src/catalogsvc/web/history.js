@@ -1,7 +1,7 @@
 // The job history: newest first, filtered by status, paged by cursor, with batch cancel.
 
 import { api } from "./api.js";
-import { formatDate, h, isTerminal, messageBox, plural, STATUSES, statusBadge } from "./dom.js";
+import { cell, formatDate, h, isTerminal, messageBox, plural, shortId, STATUSES, statusBadge } from "./dom.js";
 
 const PAGE_SIZE = 20;
 const OUTCOME_WORDS = {
@@ -39,7 +39,6 @@ export function historyView(main, { navigate, query, flash }) {
   if (!cursor) earlierCursors = [];
   const message = messageBox();
   const selected = new Set();
-  let items = [];
   let nextCursor = null;
 
   const filters = h(
@@ -51,7 +50,6 @@ export function historyView(main, { navigate, query, flash }) {
       const box = h("input", { type: "checkbox", id: `filter-${status}`, value: status, checked: statuses.includes(status) });
       box.addEventListener("change", () => {
         const chosen = [...filters.querySelectorAll("input:checked")].map((input) => input.value);
-        earlierCursors = [];
         navigate(historyHash(chosen, null, limit));
       });
       return h("span", { class: "check" }, box, h("label", { for: box.id }, status));
@@ -70,19 +68,18 @@ export function historyView(main, { navigate, query, flash }) {
   }
 
   function row(job) {
-    const box = h("input", { type: "checkbox", "aria-label": `Select job ${job.id.slice(0, 8)}`, checked: selected.has(job.id) });
+    const box = h("input", { type: "checkbox", "aria-label": `Select job ${shortId(job.id)}`, checked: selected.has(job.id) });
     box.addEventListener("change", () => {
       if (box.checked) selected.add(job.id);
       else selected.delete(job.id);
       updateSelection();
     });
     const { files_total: total, papers } = job.progress;
-    const cell = (label, ...content) => h("td", { "data-label": label }, ...content);
     return h(
       "tr",
       { "data-job-id": job.id, "data-status": job.status },
       h("td", { class: "select" }, box),
-      cell("Job", h("a", { href: `#/jobs/${job.id}` }, job.id.slice(0, 8))),
+      cell("Job", h("a", { href: `#/jobs/${job.id}` }, shortId(job.id))),
       cell("Status", statusBadge(job.status)),
       cell("Created", formatDate(job.created_at)),
       cell("Kind", job.kind),
@@ -92,6 +89,7 @@ export function historyView(main, { navigate, query, flash }) {
   }
 
   async function load() {
+    let items;
     try {
       const page = await api.listJobs({ statuses, cursor, limit });
       items = page.items;
@@ -114,7 +112,7 @@ export function historyView(main, { navigate, query, flash }) {
     cancelSelected.disabled = true;
     try {
       const { results } = await api.cancelMany([...selected]);
-      const lines = results.map((r) => `${r.id.slice(0, 8)}: ${OUTCOME_WORDS[r.outcome] || r.outcome}`);
+      const lines = results.map((r) => `${shortId(r.id)}: ${OUTCOME_WORDS[r.outcome] || r.outcome}`);
       const done = results.filter((r) => r.outcome === "cancelled").length;
       message.show(`${plural(done, "job")} cancelled. ${lines.join("; ")}.`, "info");
       selected.clear();

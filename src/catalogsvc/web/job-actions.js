@@ -1,7 +1,7 @@
 // What can be done with a finished job: download its catalogs, resume, reclassify, delete.
 
 import { api, CATALOG_FORMATS } from "./api.js";
-import { h, isPartial } from "./dom.js";
+import { h, isPartial, shortId } from "./dom.js";
 import { taxonomyPicker } from "./taxonomy.js";
 
 function downloads(job) {
@@ -23,51 +23,56 @@ function downloads(job) {
   );
 }
 
-function resumeForm(job, { navigate, message }) {
-  const retry = h("input", { type: "checkbox", id: `retry-${job.id}` });
-  const button = h("button", { type: "submit" }, "Resume");
+/** A card that starts a new job from this one and opens it; start() returns the new job. */
+function newJobForm({ title, hint, controls, verb, start }, { navigate, message }) {
+  const button = h("button", { type: "submit" }, title);
   const submit = async (event) => {
     event.preventDefault();
     button.disabled = true;
     try {
-      const next = await api.resume(job.id, retry.checked);
+      const next = await start();
       navigate(`#/jobs/${next.id}`);
     } catch (error) {
-      message.show(`The job could not be resumed: ${error.message}`);
+      message.show(`The job could not be ${verb}: ${error.message}`);
       button.disabled = false;
     }
   };
   return h(
     "form",
     { class: "card", onsubmit: submit },
-    h("h2", {}, "Resume"),
-    h("p", { class: "hint" }, "A new job runs the files this one did not finish and reuses its papers."),
-    h("div", { class: "check" }, retry, h("label", { for: retry.id }, "Retry failed files too")),
+    h("h2", {}, title),
+    h("p", { class: "hint" }, hint),
+    controls,
     h("div", { class: "actions" }, button),
   );
 }
 
-function reclassifyForm(job, { navigate, message }) {
-  const picker = taxonomyPicker({ legend: "New taxonomy", onError: (text) => message.show(text) });
-  const button = h("button", { type: "submit" }, "Reclassify");
-  const submit = async (event) => {
-    event.preventDefault();
-    button.disabled = true;
-    try {
-      const next = await api.reclassify(job.id, picker.value());
-      navigate(`#/jobs/${next.id}`);
-    } catch (error) {
-      message.show(`The job could not be reclassified: ${error.message}`);
-      button.disabled = false;
-    }
-  };
-  return h(
-    "form",
-    { class: "card", onsubmit: submit },
-    h("h2", {}, "Reclassify"),
-    h("p", { class: "hint" }, "A new job classifies these papers again, without reading the PDFs again."),
-    picker.element,
-    h("div", { class: "actions" }, button),
+function resumeForm(job, context) {
+  const retry = h("input", { type: "checkbox", id: `retry-${job.id}` });
+  return newJobForm(
+    {
+      title: "Resume",
+      hint: "A new job runs the files this one did not finish and reuses its papers.",
+      controls: h("div", { class: "check" }, retry, h("label", { for: retry.id }, "Retry failed files too")),
+      verb: "resumed",
+      start: () => api.resume(job.id, retry.checked),
+    },
+    context,
+  );
+}
+
+function reclassifyForm(job, context) {
+  const picker = taxonomyPicker({ legend: "New taxonomy", onError: (text) => context.message.show(text) });
+  return newJobForm(
+    {
+      title: "Reclassify",
+      hint: "A new job classifies these papers again, without reading the PDFs again.",
+      controls: picker.element,
+      verb: "reclassified",
+      // picker.value() throws on bad custom categories; inside start() its message gets the same prefix.
+      start: () => api.reclassify(job.id, picker.value()),
+    },
+    context,
   );
 }
 
@@ -91,7 +96,7 @@ function deleteControl(job, { navigate, message }) {
     yes.disabled = true;
     try {
       await api.remove(job.id);
-      navigate("#/history", `Job ${job.id.slice(0, 8)} was deleted.`);
+      navigate("#/history", `Job ${shortId(job.id)} was deleted.`);
     } catch (error) {
       message.show(`The job could not be deleted: ${error.message}`);
       yes.disabled = false;

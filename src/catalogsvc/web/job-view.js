@@ -1,7 +1,7 @@
 // One job: live progress while it runs (Server-Sent Events, polling as fallback), then its results.
 
 import { api } from "./api.js";
-import { formatDate, formatDuration, h, isTerminal, messageBox, parseTime, plural, statusBadge } from "./dom.js";
+import { formatDate, formatDuration, h, isTerminal, messageBox, parseTime, plural, shortId, statusBadge } from "./dom.js";
 import { jobActions } from "./job-actions.js";
 import { papersTable } from "./papers-table.js";
 
@@ -23,8 +23,10 @@ export function jobView(main, { navigate, params: [jobId] }) {
   let source = null;
   let pollTimer = null;
   let disposed = false;
+  let loadedAt = -1; // files_done when the papers and files were last loaded
+  let finished = null;
 
-  const heading = h("h1", { tabindex: -1 }, `Job ${jobId.slice(0, 8)}`);
+  const heading = h("h1", { tabindex: -1 }, `Job ${shortId(jobId)}`);
   const badgeSlot = h("span", { class: "badge-slot", "aria-live": "polite" });
   const meta = h("p", { class: "meta" });
   const stopNote = h("p", { class: "stop-note", hidden: true });
@@ -88,7 +90,7 @@ export function jobView(main, { navigate, params: [jobId] }) {
     if (!job || disposed) return;
     if (badgeSlot.textContent !== job.status) badgeSlot.replaceChildren(statusBadge(job.status));
     const parent = job.parent_id
-      ? [" · from ", h("a", { href: `#/jobs/${job.parent_id}` }, `job ${job.parent_id.slice(0, 8)}`)]
+      ? [" · from ", h("a", { href: `#/jobs/${job.parent_id}` }, `job ${shortId(job.parent_id)}`)]
       : [];
     meta.replaceChildren(
       `${job.kind} · taxonomy ${job.taxonomy.name} · ${job.classifier} · created ${formatDate(job.created_at)}`,
@@ -113,6 +115,7 @@ export function jobView(main, { navigate, params: [jobId] }) {
   }
 
   async function loadResults() {
+    loadedAt = job.progress.files_done;
     const [papers, fileRows] = await Promise.all([api.papers(jobId), api.files(jobId)]);
     if (disposed) return;
     table.setPapers(papers);
@@ -120,18 +123,21 @@ export function jobView(main, { navigate, params: [jobId] }) {
     render();
   }
 
-  async function finish() {
-    stopLive();
-    running.clear();
-    try {
-      job = await api.getJob(jobId);
-      await loadResults();
-    } catch (error) {
-      message.show(`The job's results could not be loaded: ${error.message}`);
-    }
-    if (disposed) return;
-    render();
-    actionsSlot.replaceChildren(jobActions(job, { navigate, message }));
+  /** Show the ended job's results and actions, once only; loaded is the job if the caller just fetched it. */
+  function finish(loaded = null) {
+    return (finished ??= (async () => {
+      stopLive();
+      running.clear();
+      try {
+        job = loaded ?? (await api.getJob(jobId));
+        await loadResults();
+      } catch (error) {
+        message.show(`The job's results could not be loaded: ${error.message}`);
+      }
+      if (disposed) return;
+      render();
+      actionsSlot.replaceChildren(jobActions(job, { navigate, message }));
+    })());
   }
 
   function onFile(data) {
@@ -173,16 +179,15 @@ export function jobView(main, { navigate, params: [jobId] }) {
 
   async function poll() {
     try {
-      const before = job.progress.files_done;
       job = await api.getJob(jobId);
-      if (isTerminal(job.status)) return finish();
-      if (job.progress.files_done !== before) await loadResults();
+      if (isTerminal(job.status)) return finish(job);
+      if (job.progress.files_done !== loadedAt) await loadResults();
       message.clear();
     } catch (error) {
       message.show(`Live updates are failing: ${error.message}`);
     }
     render();
-    if (!disposed) pollTimer = setTimeout(poll, POLL_MS);
+    if (!disposed && !finished) pollTimer = setTimeout(poll, POLL_MS);
   }
 
   function stopLive() {
@@ -211,11 +216,9 @@ export function jobView(main, { navigate, params: [jobId] }) {
     .then(async (loaded) => {
       job = loaded;
       render();
-      if (isTerminal(job.status)) await finish();
-      else {
-        await loadResults();
-        listen();
-      }
+      // A running job's results load on the stream's first status event, which carries the whole job.
+      if (isTerminal(job.status)) await finish(job);
+      else listen();
     })
     .catch((error) => message.show(`The job could not be loaded: ${error.message}`));
 

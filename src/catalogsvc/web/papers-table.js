@@ -1,6 +1,6 @@
 // The papers of a job: searchable, sortable, grouped by category.
 
-import { h, plural, uid } from "./dom.js";
+import { cell, h, plural, uid } from "./dom.js";
 
 const UNCATEGORIZED = "Not classified yet";
 const COLUMNS = [
@@ -25,7 +25,6 @@ function identifier(paper) {
 }
 
 function paperRow(paper) {
-  const cell = (label, ...content) => h("td", { "data-label": label }, ...content);
   return h(
     "tr",
     {},
@@ -62,6 +61,7 @@ export function papersTable() {
               class: "sort",
               onclick: () => {
                 sort = { key: column.key, ascending: active ? !sort.ascending : true };
+                renderHeader();
                 render();
               },
             },
@@ -74,7 +74,6 @@ export function papersTable() {
   }
 
   function render() {
-    renderHeader();
     const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
     const shown = papers.filter((paper) => matches(paper, words));
     const column = COLUMNS.find((c) => c.key === sort.key);
@@ -108,6 +107,7 @@ export function papersTable() {
   }
 
   search.addEventListener("input", render);
+  renderHeader();
   render();
   return {
     element: h(

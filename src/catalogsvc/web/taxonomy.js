@@ -4,10 +4,19 @@ import { api } from "./api.js";
 import { h, uid } from "./dom.js";
 
 const CUSTOM = "__custom__";
-let builtins = null;
+let builtins = null; // the promise of the built-in taxonomies, fetched once per page load
+
+/** The built-in taxonomies; a failed fetch is forgotten so the next picker tries again. */
+function loadBuiltins() {
+  builtins ??= api.taxonomies().catch((error) => {
+    builtins = null;
+    throw error;
+  });
+  return builtins;
+}
 
 /** Parse "Name: optional description" lines into categories; throws on a line without a name. */
-export function parseCategories(text) {
+function parseCategories(text) {
   const categories = [];
   text.split("\n").forEach((line, index) => {
     if (!line.trim()) return;
@@ -34,6 +43,7 @@ export function taxonomyPicker({ legend = "Taxonomy", onError = () => {} } = {})
     placeholder: "Robotics: robots, manipulation, control\nVision: images, video\nOther",
     "aria-describedby": `${textId}-hint`,
   });
+  let available = [];
   const custom = h(
     "div",
     { class: "field", hidden: true },
@@ -46,7 +56,7 @@ export function taxonomyPicker({ legend = "Taxonomy", onError = () => {} } = {})
     const isCustom = select.value === CUSTOM;
     custom.hidden = !isCustom;
     details.hidden = isCustom;
-    const chosen = (builtins || []).find((t) => t.name === select.value);
+    const chosen = available.find((t) => t.name === select.value);
     preview.replaceChildren(
       ...(chosen ? chosen.categories : []).map((c) =>
         h("li", {}, h("strong", {}, c.name), c.description ? ` — ${c.description}` : ""),
@@ -55,9 +65,9 @@ export function taxonomyPicker({ legend = "Taxonomy", onError = () => {} } = {})
   }
   select.addEventListener("change", update);
 
-  (builtins ? Promise.resolve(builtins) : api.taxonomies())
+  loadBuiltins()
     .then((list) => {
-      builtins = list;
+      available = list;
       select.replaceChildren(
         ...list.map((t) => h("option", { value: t.name }, `${t.name} (${t.categories.length} categories)`)),
         h("option", { value: CUSTOM }, "Custom categories…"),
