@@ -15,12 +15,11 @@ from catalogsvc.domain import Category, CategoryAssignment, Taxonomy
 from catalogsvc.pipeline.classify import OfflineClassifier
 from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.labelled_arxiv import balanced_sample, read_labelled, split_train_test
-from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
+from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY
 from catalogsvc.pipeline.text_features import paper_text
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PER_ARCHIVE = 60
-ARXIV = BUILTIN_TAXONOMIES["arxiv"]
 Classify = Callable[[Sequence[str]], list[CategoryAssignment]]
 
 
@@ -43,7 +42,7 @@ def corpus_rows(truth_file: Path) -> list[dict[str, str]]:
 def archives_by_human_name() -> tuple[Taxonomy, dict[str, str]]:
     """The arXiv taxonomy with its codes hidden: 'Astrophysics' instead of 'astro-ph'."""
     categories, code_of = [], {}
-    for category in ARXIV.categories:
+    for category in ARXIV_TAXONOMY.categories:
         name, _, description = category.description.partition(":")
         categories.append(Category(name=name, description=description.strip()))
         code_of[name] = category.name
@@ -57,7 +56,7 @@ def main() -> int:
         print(f"skipped: {shared} has no labelled/arxiv.jsonl or corpus/dev/truth.jsonl")
         return 0
     classifier = OfflineClassifier()
-    classifier.classify_texts(["warm-up"], ARXIV)  # loads both models outside the timing
+    classifier.classify_texts(["warm-up"], ARXIV_TAXONOMY)  # loads both models outside the timing
     _, test = split_train_test(read_labelled(labelled))
     sample = balanced_sample(test, PER_ARCHIVE)
     texts = [paper_text(p.title, p.abstract) for p in sample]
@@ -72,7 +71,9 @@ def main() -> int:
     extracted_texts = [paper_text(paper.title, paper.abstract) for paper in extracted]
 
     trained, trained_speed = timed(classifier.classify_trained, texts)
-    zero_shot, zero_shot_speed = timed(lambda t: classifier.classify_zero_shot(t, ARXIV), texts)
+    zero_shot, zero_shot_speed = timed(
+        lambda t: classifier.classify_zero_shot(t, ARXIV_TAXONOMY), texts
+    )
     named = classifier.classify_zero_shot(texts, by_name)
     named_codes = [CategoryAssignment(code_of.get(a.category, a.category), a.score) for a in named]
     on_corpus = classifier.classify_zero_shot(corpus_texts, corpus)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from catalogsvc.pipeline.classify import archive_order, trained_logits
 from catalogsvc.pipeline.concept_space import PAPER_NAME_WEIGHT, ConceptSpace
 from catalogsvc.pipeline.labelled_arxiv import (
     LabelledPaper,
@@ -35,9 +36,9 @@ from catalogsvc.pipeline.labelled_arxiv import (
 )
 from catalogsvc.pipeline.linear_model import LinearTextModel
 from catalogsvc.pipeline.softmax_regression import SparseRows, fit_softmax
-from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
+from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY
 from catalogsvc.pipeline.text_features import paper_text, text_terms
-from catalogsvc.pipeline.tfidf import FloatArray, TfidfVocabulary
+from catalogsvc.pipeline.tfidf import FloatArray, IndexArray, TfidfVocabulary
 from catalogsvc.pipeline.zero_shot import ZeroShotClassifier
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,6 @@ REGRESSION_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
 CONCEPT_WEIGHTS = (0.0, 2.0, 4.0, 8.0, 16.0)
 CONCEPT_TERMS = 300
 PER_ARCHIVE = 60
-ARXIV_TAXONOMY = BUILTIN_TAXONOMIES["arxiv"]
 
 
 def build_vocabulary(documents: Sequence[Sequence[str]], min_documents: int) -> TfidfVocabulary:
@@ -66,13 +66,16 @@ def build_vocabulary(documents: Sequence[Sequence[str]], min_documents: int) -> 
 
 
 def label_mass(
-    vocabulary: TfidfVocabulary, texts: Sequence[str], labels: Sequence[Sequence[int]], width: int
+    vocabulary: TfidfVocabulary,
+    documents: Sequence[list[str]],
+    labels: Sequence[Sequence[int]],
+    width: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """Summed TF-IDF of each label's texts (terms x labels), and of all texts."""
+    """Summed TF-IDF of each label's documents (terms x labels), and of all documents."""
     mass = np.zeros((len(vocabulary.columns), width), dtype=np.float32)
     total = np.zeros(len(vocabulary.columns), dtype=np.float32)
-    for text, text_labels in zip(texts, labels, strict=True):
-        columns, values = vocabulary.weigh(text)
+    for terms, text_labels in zip(documents, labels, strict=True):
+        columns, values = vocabulary.weigh_terms(terms)
         total[columns] += values
         for label in text_labels:
             mass[columns, label] += values
@@ -90,10 +93,14 @@ def naive_bayes(
     return LinearTextModel(labels, vocabulary, weights.astype(np.float32), bias)
 
 
+def paper_terms(papers: Sequence[LabelledPaper]) -> list[list[str]]:
+    """The `text_terms` of each paper's classifier text."""
+    return [text_terms(paper_text(p.title, p.abstract)) for p in papers]
+
+
 def accuracy(model: LinearTextModel, papers: Sequence[LabelledPaper]) -> float:
     """Share of papers whose most probable archive is their own."""
-    texts = [paper_text(paper.title, paper.abstract) for paper in papers]
-    predicted = model.predict_proba(texts).argmax(axis=1)
+    predicted = model.predict_proba(paper_terms(papers)).argmax(axis=1)
     hits = sum(model.labels[int(i)] == p.archive for i, p in zip(predicted, papers, strict=True))
     return hits / len(papers) if papers else math.nan
 
@@ -108,24 +115,35 @@ def split_validation(
     return fit, balanced_sample(rest, PER_ARCHIVE)
 
 
-def fit_naive_bayes(papers: Sequence[LabelledPaper], smoothing: float) -> LinearTextModel:
+def fit_naive_bayes(
+    papers: Sequence[LabelledPaper], smoothings: Sequence[float]
+) -> dict[float, LinearTextModel]:
+    """One naive Bayes model per smoothing, all over one vocabulary and label mass."""
     labels = tuple(sorted({p.archive for p in papers}))
-    texts = [paper_text(p.title, p.abstract) for p in papers]
-    vocabulary = build_vocabulary([text_terms(t) for t in texts], ARCHIVE_MIN_DOCUMENTS)
+    documents = paper_terms(papers)
+    vocabulary = build_vocabulary(documents, ARCHIVE_MIN_DOCUMENTS)
     archive_of = [[labels.index(p.archive)] for p in papers]
-    mass, _ = label_mass(vocabulary, texts, archive_of, len(labels))
-    return naive_bayes(vocabulary, mass, labels, smoothing)
+    mass, _ = label_mass(vocabulary, documents, archive_of, len(labels))
+    return {s: naive_bayes(vocabulary, mass, labels, s) for s in smoothings}
+
+
+def archive_features(
+    model: LinearTextModel, papers: Sequence[LabelledPaper]
+) -> tuple[SparseRows, IndexArray]:
+    """Papers' TF-IDF rows over a model's vocabulary, and the model's label of each archive."""
+    features = SparseRows.from_texts(
+        model.vocabulary, [paper_text(p.title, p.abstract) for p in papers]
+    )
+    targets = np.array([model.labels.index(p.archive) for p in papers], dtype=np.intp)
+    return features, targets
 
 
 def fit_regression(
-    bayes: LinearTextModel, papers: Sequence[LabelledPaper], l2: float
+    bayes: LinearTextModel, examples: tuple[SparseRows, IndexArray], l2: float
 ) -> LinearTextModel:
-    """Logistic regression over the naive Bayes model's own vocabulary and labels."""
-    features = SparseRows.from_texts(
-        bayes.vocabulary, [paper_text(p.title, p.abstract) for p in papers]
-    )
-    targets = np.array([bayes.labels.index(p.archive) for p in papers], dtype=np.intp)
-    weights, bias = fit_softmax(features, targets, len(bayes.labels), l2=l2)
+    """Logistic regression over the naive Bayes model's own vocabulary and labels, fitted on
+    `archive_features(bayes, papers)`."""
+    weights, bias = fit_softmax(*examples, len(bayes.labels), l2=l2)
     return LinearTextModel(bayes.labels, bayes.vocabulary, weights, bias)
 
 
@@ -140,26 +158,11 @@ def blend(
     return LinearTextModel(bayes.labels, bayes.vocabulary, weights, weight * regression.bias)
 
 
-def validation_logits(
-    model: LinearTextModel, space: ConceptSpace, papers: Sequence[LabelledPaper]
-) -> tuple[FloatArray, FloatArray]:
-    """A model's logits and the concept similarities of papers, columns in the model's order."""
-    texts = [paper_text(p.title, p.abstract) for p in papers]
-    logits = SparseRows.from_texts(model.vocabulary, texts).dot(model.weights) + model.bias
-    order = [model.labels.index(c.name) for c in ARXIV_TAXONOMY.categories]
-    similarities = np.zeros_like(logits)
-    similarities[:, order] = ZeroShotClassifier(space).similarities(texts, ARXIV_TAXONOMY)
-    return logits, similarities
-
-
 def combined_accuracy(
     model: LinearTextModel, space: ConceptSpace, papers: Sequence[LabelledPaper]
 ) -> float:
     """Accuracy of the offline classifier's arXiv path: log-probabilities plus similarity."""
-    texts = [paper_text(p.title, p.abstract) for p in papers]
-    order = [model.labels.index(c.name) for c in ARXIV_TAXONOMY.categories]
-    logits = np.log(model.predict_proba(texts) + 1e-9)[:, order]
-    logits += model.concept_weight * ZeroShotClassifier(space).similarities(texts, ARXIV_TAXONOMY)
+    logits = trained_logits(model, ZeroShotClassifier(space), paper_terms(papers))
     names = [c.name for c in ARXIV_TAXONOMY.categories]
     hits = sum(
         names[int(i)] == p.archive for i, p in zip(logits.argmax(axis=1), papers, strict=True)
@@ -174,11 +177,18 @@ def choose_blend(
     space: ConceptSpace,
 ) -> tuple[float, float, float, float]:
     """The L2 penalty and the weights of naive Bayes, regression and concepts that score best."""
-    truth = np.array([bayes.labels.index(p.archive) for p in validation])
-    bayes_logits, similarities = validation_logits(bayes, space, validation)
+    examples = archive_features(bayes, fit)
+    features, truth = archive_features(bayes, validation)
+    bayes_logits = features.dot(bayes.weights) + bayes.bias
+    # Concept similarities in the model's column order.
+    similarities = np.zeros_like(bayes_logits)
+    similarities[:, archive_order(bayes)] = ZeroShotClassifier(space).similarities(
+        paper_terms(validation), ARXIV_TAXONOMY
+    )
     scores: dict[tuple[float, float, float, float], float] = {}
     for l2 in L2_CHOICES:
-        regression_logits, _ = validation_logits(fit_regression(bayes, fit, l2), space, validation)
+        regression = fit_regression(bayes, examples, l2)
+        regression_logits = features.dot(regression.weights) + regression.bias
         for choice in itertools.product(BAYES_WEIGHTS, REGRESSION_WEIGHTS, CONCEPT_WEIGHTS):
             bayes_weight, weight, concept_weight = choice
             logits = bayes_weight * bayes_logits + weight * regression_logits
@@ -194,14 +204,16 @@ def train_archive_model(
 ) -> LinearTextModel:
     """Pick smoothing, L2 penalty and blend weights on validation data, then refit."""
     fit, validation = split_validation(train)
-    scored = {s: accuracy(fit_naive_bayes(fit, s), validation) for s in SMOOTHING_CHOICES}
+    candidates = fit_naive_bayes(fit, SMOOTHING_CHOICES)
+    scored = {s: accuracy(model, validation) for s, model in candidates.items()}
     smoothing = max(scored, key=scored.__getitem__)
     print(f"validation accuracy by smoothing: {_rounded(scored)} -> {smoothing}")
-    bayes = fit_naive_bayes(fit, smoothing)
+    bayes = candidates[smoothing]
     fit_space = build_concept_space(fit, descriptions)
     l2, bayes_weight, weight, concept_weight = choose_blend(bayes, fit, validation, fit_space)
-    bayes = fit_naive_bayes(train, smoothing)
-    final = blend(bayes, fit_regression(bayes, train, l2), bayes_weight, weight)
+    bayes = fit_naive_bayes(train, (smoothing,))[smoothing]
+    regression = fit_regression(bayes, archive_features(bayes, train), l2)
+    final = blend(bayes, regression, bayes_weight, weight)
     return dataclasses.replace(final, concept_weight=concept_weight)
 
 
@@ -222,10 +234,10 @@ def build_concept_space(
     """Each concept keeps its most telling terms by positive PMI, weighted by evidence."""
     concepts = tuple(sorted(descriptions))
     index = {concept: i for i, concept in enumerate(concepts)}
-    texts = [paper_text(p.title, p.abstract) for p in train]
-    vocabulary = build_vocabulary([text_terms(t) for t in texts], CONCEPT_MIN_DOCUMENTS)
+    documents = paper_terms(train)
+    vocabulary = build_vocabulary(documents, CONCEPT_MIN_DOCUMENTS)
     listed = [[index[label] for label in p.labels if label in index] for p in train]
-    mass, total = label_mass(vocabulary, texts, listed, len(concepts))
+    mass, total = label_mass(vocabulary, documents, listed, len(concepts))
     smoothing = 1e-3 * len(vocabulary.columns)
     in_concept = (mass + 1e-3) / (mass.sum(axis=0) + smoothing)
     overall = (total + 1e-3) / (total.sum() + smoothing)

@@ -90,6 +90,7 @@ def _collect_body(
     right_edge = previous.x1 if texts else 0.0
     left_edge = previous.x0
     in_block = False
+    words = sum(len(t.split()) for t in texts)
     for line in lines[start:]:
         if line.rotated:
             continue
@@ -117,7 +118,8 @@ def _collect_body(
         left_edge = min(left_edge, line.x0)
         in_block = line.block == previous.block and line.page == previous.page
         previous = line
-        if sum(len(t.split()) for t in texts) > _MAX_WORDS:
+        words += len(text.split())
+        if words > _MAX_WORDS:
             break
     abstract = _LIST_OPENER.sub("", _PARALLEL_TITLE.sub("", join_lines(texts)))
     return abstract if len(abstract.split()) >= _MIN_WORDS else None
@@ -126,7 +128,7 @@ def _collect_body(
 def _sentence_runs_on(previous: TextLine, line: TextLine) -> bool:
     """A line of the same block finishing an open sentence: OCR misread its size; same part."""
     same_block = line.block == previous.block and line.page == previous.page
-    return same_block and not previous.main_text.rstrip().endswith((".", "!", "?", ":"))
+    return same_block and not _ends_sentence(previous.main_text)
 
 
 def _paragraph_ended(
@@ -145,4 +147,8 @@ def _paragraph_ended(
         return False
     spaced = line.y0 - previous.y1 > _PARAGRAPH_SPACING * size
     short = previous.x1 < right_edge - 2 * size
-    return spaced and short and previous.main_text.rstrip().endswith((".", "!", "?", ":"))
+    return spaced and short and _ends_sentence(previous.main_text)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?", ":"))

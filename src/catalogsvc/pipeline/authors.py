@@ -21,6 +21,8 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _SPLIT = re.compile(r"\s*(?:[,;&|]|\band\b|\bund\b)\s*")
 _CHUNK = re.compile(r"\s*(?:[;&|]|\band\b|\bund\b)\s*")
 _MEMBER = re.compile(r"\b(?:student |senior |life )?(?:member|fellow)\b", re.IGNORECASE)
+# "Member, IEEE" and the like after a name, with the commas around it.
+_MEMBER_SUFFIX = re.compile(r"\s*,?\s*" + _MEMBER.pattern + r"\s*,?\s*(?:IEEE)?", re.IGNORECASE)
 _CONJUNCTION_ROW = re.compile(r"\s*(?:and|&)\s*", re.IGNORECASE)
 _ET_AL = re.compile(r"\bet\.?\s*al\.?", re.IGNORECASE)
 _DEGREES = {
@@ -161,7 +163,7 @@ def _author_text(lines: list[TextLine]) -> str:
     text = _ORCID.sub(_STRONG, text)
     text = _URL.sub(_STRONG, text)
     text = _FOOTNOTE_SYMBOLS.sub(_STRONG, text)
-    text = re.sub(r"\s*,?\s*" + _MEMBER.pattern + r"\s*,?\s*(?:IEEE)?", ",", text, flags=re.I)
+    text = _MEMBER_SUFFIX.sub(",", text)
     return _ET_AL.sub(_SEPARATOR, text).strip()
 
 

@@ -14,11 +14,11 @@ import numpy as np
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
 from catalogsvc.pipeline.concept_space import ConceptSpace
 from catalogsvc.pipeline.linear_model import LinearTextModel
-from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES, UNCATEGORIZED
-from catalogsvc.pipeline.text_features import paper_text
+from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY, UNCATEGORIZED
+from catalogsvc.pipeline.text_features import paper_text, text_terms
+from catalogsvc.pipeline.tfidf import FloatArray
 from catalogsvc.pipeline.zero_shot import MIN_SIMILARITY, ZeroShotClassifier
 
-ARXIV_TAXONOMY = BUILTIN_TAXONOMIES["arxiv"]
 # Below this probability the trained model's best archive is no better than a guess.
 TRAINED_MIN_PROBABILITY = 0.2
 
@@ -45,6 +45,24 @@ def is_builtin_arxiv(taxonomy: Taxonomy) -> bool:
     """Whether a taxonomy has exactly the built-in arXiv archives, the trained model's labels."""
     names = {category.name for category in taxonomy.categories}
     return names == {category.name for category in ARXIV_TAXONOMY.categories}
+
+
+def archive_order(model: LinearTextModel) -> list[int]:
+    """The trained model's label columns in the order of the arXiv taxonomy's categories."""
+    return [model.labels.index(category.name) for category in ARXIV_TAXONOMY.categories]
+
+
+def trained_logits(
+    model: LinearTextModel, zero_shot: ZeroShotClassifier, terms: Sequence[list[str]]
+) -> FloatArray:
+    """Scores of the arXiv path, texts given as their `text_terms`: the model's log-probabilities
+    plus its concept weight times the concept similarities, columns in the taxonomy's order."""
+    log_probabilities = np.log(model.predict_proba(terms) + 1e-9)
+    similarities = zero_shot.similarities(terms, ARXIV_TAXONOMY)
+    logits: FloatArray = (
+        log_probabilities[:, archive_order(model)] + model.concept_weight * similarities
+    )
+    return logits
 
 
 class OfflineClassifier:
@@ -90,18 +108,16 @@ class OfflineClassifier:
     def classify_trained(self, texts: Sequence[str]) -> list[CategoryAssignment]:
         """The arXiv archive of each text: naive Bayes, sharpened by the concept similarity."""
         model = self._trained_model()
-        log_probabilities = np.log(model.predict_proba(texts) + 1e-9)
-        similarities = self._zero_shot_classifier().similarities(texts, ARXIV_TAXONOMY)
-        order = [model.labels.index(category.name) for category in ARXIV_TAXONOMY.categories]
-        logits = log_probabilities[:, order] + model.concept_weight * similarities
+        terms = [text_terms(text) for text in texts]
+        logits = trained_logits(model, self._zero_shot_classifier(), terms)
         probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         assignments = []
-        for text, row in zip(texts, probabilities, strict=True):
+        for paper_terms, row in zip(terms, probabilities, strict=True):
             best = int(row.argmax())
             score = round(float(row[best]), 4)
-            known_terms = model.vocabulary.weigh(text)[0].size
-            if score < TRAINED_MIN_PROBABILITY or known_terms == 0:
+            known = any(term in model.vocabulary.columns for term in paper_terms)
+            if score < TRAINED_MIN_PROBABILITY or not known:
                 assignments.append(CategoryAssignment(UNCATEGORIZED, score))
             else:
                 assignments.append(CategoryAssignment(ARXIV_TAXONOMY.categories[best].name, score))

@@ -30,23 +30,23 @@ class ConceptSpace:
     named: FloatArray
     background: FloatArray
 
-    def project(self, text: str, *, name_weight: float) -> FloatArray:
-        """A text's concept vector, unit length (zero if the text has no known term)."""
-        columns, values = self.vocabulary.weigh(text)
+    def project(self, terms: list[str], *, name_weight: float) -> FloatArray:
+        """The concept vector of a text's `text_terms`, unit length (zero if none is known)."""
+        columns, values = self.vocabulary.weigh_terms(terms)
         if columns.size == 0:
             return np.zeros(len(self.concepts), dtype=np.float32)
         return _unit(values @ (self.mined[columns] + name_weight * self.named[columns]))
 
-    def project_paper(self, text: str) -> FloatArray:
+    def project_paper(self, terms: list[str]) -> FloatArray:
         """A paper's concept vector: mostly what its words are typical of, the background gone."""
-        vector = self.project(text, name_weight=PAPER_NAME_WEIGHT)
+        vector = self.project(terms, name_weight=PAPER_NAME_WEIGHT)
         if not vector.any():
             return vector
         return _unit(vector - self.background)
 
-    def project_category(self, text: str) -> FloatArray:
+    def project_category(self, terms: list[str]) -> FloatArray:
         """A category's concept vector: its few words lean on the concepts' names."""
-        return self.project(text, name_weight=CATEGORY_NAME_WEIGHT)
+        return self.project(terms, name_weight=CATEGORY_NAME_WEIGHT)
 
     def save(self, path: Path) -> None:
         """Write the space as a compressed .npz, its sparse matrices as coordinate lists."""

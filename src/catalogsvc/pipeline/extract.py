@@ -109,17 +109,17 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
         abstract = find_abstract(
             lines + page_two(), after_y=header_bottom, x0=x0, x1=x1, title=title_text
         )
-    if abstract is None and pages > 2 and _is_cover_page(lines) and _is_cover_page(page_two()):
-        # Preprint title pages may take two pages before the abstract starts.
-        front = page_two() + read_lines(doc[2], 2)
-        abstract = find_abstract(front, after_y=0.0, x0=x0, x1=x1, title=title_text)
+        if abstract is None and pages > 2 and _is_cover_page(page_two()):
+            # Preprint title pages may take two pages before the abstract starts.
+            front = page_two() + read_lines(doc[2], 2)
+            abstract = find_abstract(front, after_y=0.0, x0=x0, x1=x1, title=title_text)
     doi = choose_doi(lines, height, metadata)
     arxiv_id = choose_arxiv_id(lines, height, metadata)
     year = find_year(lines, height) or _fallback_year(arxiv_id, metadata)
     return ExtractedPaper(
         sha256=sha256,
         pages=pages,
-        title=title.text if title else metadata.title,
+        title=title_text or metadata.title,
         authors=authors,
         year=year,
         doi=doi,

@@ -51,14 +51,11 @@ def find_title(rows: list[Row], page_height: float, pitch: float) -> TitleBlock 
     upper = sorted(
         (row for row in rows if row.y0 < page_height * _TITLE_ZONE), key=lambda r: -r.size
     )
-    biggest = next((r.size for r in upper if _could_be_title(_styled_text(r, r.size))), None)
-    if biggest is None:
+    candidates = [row for row in upper if _could_be_title(_styled_text(row, row.size))]
+    if not candidates:
         return None
-    near = [
-        row
-        for row in upper
-        if row.size >= biggest * _NEAR_MAX and _could_be_title(_styled_text(row, row.size))
-    ]
+    biggest = candidates[0].size
+    near = [row for row in candidates if row.size >= biggest * _NEAR_MAX]
     bold = [row for row in near if row.bold]
     first = min(bold or near, key=lambda row: row.y0)
     title_rows = [first]
@@ -86,12 +83,6 @@ def find_title(rows: list[Row], page_height: float, pitch: float) -> TitleBlock 
         x0=min(ln.x0 for ln in lines),
         x1=max(ln.x1 for ln in lines),
     )
-
-
-def header_end(rows: list[Row], title: TitleBlock, page_height: float) -> float:
-    """The height where the header stops: the abstract, a first section or running prose."""
-    stop = header_stop(rows, title)
-    return stop.y0 if stop is not None else page_height
 
 
 def header_stop(rows: list[Row], title: TitleBlock) -> TextLine | None:

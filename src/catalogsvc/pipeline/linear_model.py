@@ -26,11 +26,12 @@ class LinearTextModel:
     temperature: float = 1.0
     concept_weight: float = 0.0
 
-    def predict_proba(self, texts: Sequence[str]) -> FloatArray:
-        """One row of label probabilities per text, columns in the order of `labels`."""
-        logits = np.tile(self.bias, (len(texts), 1))
-        for row, text in enumerate(texts):
-            columns, values = self.vocabulary.weigh(text)
+    def predict_proba(self, terms: Sequence[list[str]]) -> FloatArray:
+        """One row of label probabilities per text, given as its `text_terms`; columns in the
+        order of `labels`."""
+        logits = np.tile(self.bias, (len(terms), 1))
+        for row, text_terms in enumerate(terms):
+            columns, values = self.vocabulary.weigh_terms(text_terms)
             logits[row] += values @ self.weights[columns]
         logits /= self.temperature
         logits -= logits.max(axis=1, keepdims=True)

@@ -71,10 +71,6 @@ class Row:
         )
 
     @property
-    def text(self) -> str:
-        return " ".join(line.text for line in self.lines if line.text)
-
-    @property
     def main_text(self) -> str:
         return " ".join(line.main_text for line in self.lines if line.main_text)
 

@@ -32,8 +32,12 @@ class TfidfVocabulary:
 
     def weigh(self, text: str) -> tuple[IndexArray, FloatArray]:
         """Columns and TF-IDF values of the known terms of a text (both empty if none)."""
+        return self.weigh_terms(text_terms(text))
+
+    def weigh_terms(self, terms: list[str]) -> tuple[IndexArray, FloatArray]:
+        """`weigh` for a text already split by `text_terms`."""
         counts: dict[int, int] = {}
-        for term in text_terms(text):
+        for term in terms:
             column = self.columns.get(term)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1

@@ -29,26 +29,28 @@ class ZeroShotClassifier:
         self._space = space
         self._min_similarity = min_similarity
 
-    def similarities(self, texts: Sequence[str], taxonomy: Taxonomy) -> FloatArray:
-        """One row per text, one column per category of the taxonomy."""
-        category_texts = [f"{c.name}. {c.name}. {c.description}" for c in taxonomy.categories]
-        concepts = np.stack([self._space.project_category(text) for text in category_texts])
-        if len(category_texts) > 1:
+    def similarities(self, terms: Sequence[list[str]], taxonomy: Taxonomy) -> FloatArray:
+        """One row per text, given as its `text_terms`; one column per category of the taxonomy."""
+        category_terms = [
+            text_terms(f"{c.name}. {c.name}. {c.description}") for c in taxonomy.categories
+        ]
+        concepts = np.stack([self._space.project_category(category) for category in category_terms])
+        if len(category_terms) > 1:
             # Taking away what all categories share leaves what tells them apart.
             concepts = _unit_rows(concepts - concepts.mean(axis=0))
-        lexical = _CategoryTerms(self._space, category_texts)
+        lexical = _CategoryTerms(self._space, category_terms)
         rows = [
-            concepts @ self._space.project_paper(text) + LEXICAL_WEIGHT * lexical.overlap(text)
-            for text in texts
+            concepts @ self._space.project_paper(paper) + LEXICAL_WEIGHT * lexical.overlap(paper)
+            for paper in terms
         ]
         if not rows:
-            return np.zeros((0, len(category_texts)), dtype=np.float32)
+            return np.zeros((0, len(category_terms)), dtype=np.float32)
         return np.stack(rows).astype(np.float32)
 
     def classify(self, texts: Sequence[str], taxonomy: Taxonomy) -> list[CategoryAssignment]:
         """The best category of each text, or Uncategorized when nothing is similar enough."""
         assignments = []
-        for row in self.similarities(texts, taxonomy):
+        for row in self.similarities([text_terms(text) for text in texts], taxonomy):
             best = int(row.argmax())
             exponentials = np.exp((row - row[best]) / TEMPERATURE)
             confidence = round(float(1.0 / exponentials.sum()), 4)
@@ -62,15 +64,16 @@ class ZeroShotClassifier:
 class _CategoryTerms:
     """TF-IDF cosine between a text and each category text, over the categories' own terms.
 
-    Terms the vocabulary never saw still match, weighed as the rarest known term.
+    Texts come as their `text_terms`. Terms the vocabulary never saw still match, weighed as
+    the rarest known term.
     """
 
-    def __init__(self, space: ConceptSpace, category_texts: Sequence[str]) -> None:
+    def __init__(self, space: ConceptSpace, category_terms: Sequence[list[str]]) -> None:
         self._vocabulary = space.vocabulary
         self._unseen_idf = float(space.vocabulary.idf.max(initial=1.0))
-        per_category = [self._weights(text_terms(text)) for text in category_texts]
+        per_category = [self._weights(terms) for terms in category_terms]
         self._index = {term: i for i, term in enumerate({t for w in per_category for t in w})}
-        self._matrix = np.zeros((len(self._index), len(category_texts)), dtype=np.float32)
+        self._matrix = np.zeros((len(self._index), len(category_terms)), dtype=np.float32)
         for category, weights in enumerate(per_category):
             for term, weight in weights.items():
                 self._matrix[self._index[term], category] = weight
@@ -85,9 +88,9 @@ class _CategoryTerms:
         column = self._vocabulary.columns.get(term)
         return self._unseen_idf if column is None else float(self._vocabulary.idf[column])
 
-    def overlap(self, text: str) -> FloatArray:
+    def overlap(self, terms: list[str]) -> FloatArray:
         similarity = np.zeros(self._matrix.shape[1], dtype=np.float32)
-        for term, weight in self._weights(text_terms(text)).items():
+        for term, weight in self._weights(terms).items():
             row = self._index.get(term)
             if row is not None:
                 similarity += weight * self._matrix[row]
