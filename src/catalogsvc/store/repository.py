@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Update, func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from catalogsvc.domain import (
@@ -23,6 +24,9 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.store.models import ClassificationCacheRow, JobFileRow, JobRow, PaperRow
+
+# Each lost race on the cache's unique key means another writer added rows; a few suffice.
+CACHE_WRITE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,20 +263,29 @@ class Store:
     def cache_categories(
         self, entries: dict[str, CategoryAssignment], taxonomy_key: str, model: str
     ) -> None:
-        with Session(self.engine) as session:
-            known = _cached_categories(session, list(entries), taxonomy_key, model)
-            for sha256, assignment in entries.items():
-                if sha256 not in known:
-                    session.add(
-                        ClassificationCacheRow(
-                            sha256=sha256,
-                            taxonomy_key=taxonomy_key,
-                            model=model,
-                            category=assignment.category,
-                            score=assignment.score,
+        """Cache the answers not cached yet. The first answer stands: when another job caches
+        the same answer between this read and write, the write loses on the unique key and
+        is retried with what is still missing."""
+        for _ in range(CACHE_WRITE_ATTEMPTS):
+            with Session(self.engine) as session:
+                known = _cached_categories(session, list(entries), taxonomy_key, model)
+                for sha256, assignment in entries.items():
+                    if sha256 not in known:
+                        session.add(
+                            ClassificationCacheRow(
+                                sha256=sha256,
+                                taxonomy_key=taxonomy_key,
+                                model=model,
+                                category=assignment.category,
+                                score=assignment.score,
+                            )
                         )
-                    )
-            session.commit()
+                try:
+                    session.commit()
+                    return
+                except IntegrityError:
+                    session.rollback()
+        raise RuntimeError(f"could not cache {len(entries)} answers after concurrent writes")
 
 
 def _cached_categories(
