@@ -9,6 +9,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from catalogsvc.domain import Category, CategoryAssignment, Taxonomy
@@ -39,6 +40,29 @@ def corpus_rows(truth_file: Path) -> list[dict[str, str]]:
     return [row for row in rows if row.get("category")]
 
 
+@dataclass(frozen=True, slots=True)
+class CorpusTask:
+    """The labelled corpus papers: their categories as a taxonomy, and two texts of each."""
+
+    taxonomy: Taxonomy
+    truth: list[str]
+    truth_texts: list[str]
+    pdf_texts: list[str]
+
+
+def corpus_task(truth_file: Path) -> CorpusTask:
+    """Title and abstract from truth.jsonl, and as our extractor reads them from the PDFs."""
+    rows = corpus_rows(truth_file)
+    names = sorted({r["category"] for r in rows})
+    extracted = [extract_paper(str(truth_file.parent / r["file"])) for r in rows]
+    return CorpusTask(
+        taxonomy=Taxonomy(name="corpus", categories=[Category(name=n) for n in names]),
+        truth=[r["category"] for r in rows],
+        truth_texts=[paper_text(r["title"], r["abstract"]) for r in rows],
+        pdf_texts=[paper_text(paper.title, paper.abstract) for paper in extracted],
+    )
+
+
 def archives_by_human_name() -> tuple[Taxonomy, dict[str, str]]:
     """The arXiv taxonomy with its codes hidden: 'Astrophysics' instead of 'astro-ph'."""
     categories, code_of = [], {}
@@ -62,13 +86,7 @@ def main() -> int:
     texts = [paper_text(p.title, p.abstract) for p in sample]
     archives = [p.archive for p in sample]
     by_name, code_of = archives_by_human_name()
-    rows = corpus_rows(truth_file)
-    corpus = Taxonomy(
-        name="corpus", categories=[Category(name=n) for n in sorted({r["category"] for r in rows})]
-    )
-    corpus_texts = [paper_text(r["title"], r["abstract"]) for r in rows]
-    extracted = [extract_paper(str(truth_file.parent / r["file"])) for r in rows]
-    extracted_texts = [paper_text(paper.title, paper.abstract) for paper in extracted]
+    corpus = corpus_task(truth_file)
 
     trained, trained_speed = timed(classifier.classify_trained, texts)
     zero_shot, zero_shot_speed = timed(
@@ -76,8 +94,8 @@ def main() -> int:
     )
     named = classifier.classify_zero_shot(texts, by_name)
     named_codes = [CategoryAssignment(code_of.get(a.category, a.category), a.score) for a in named]
-    on_corpus = classifier.classify_zero_shot(corpus_texts, corpus)
-    on_pdfs = classifier.classify_zero_shot(extracted_texts, corpus)
+    on_corpus = classifier.classify_zero_shot(corpus.truth_texts, corpus.taxonomy)
+    on_pdfs = classifier.classify_zero_shot(corpus.pdf_texts, corpus.taxonomy)
     any_listed = sum(a.category in p.archives for a, p in zip(trained, sample, strict=True))
 
     print(f"arXiv test split (hash of id), balanced: {len(sample)} papers, ≤{PER_ARCHIVE}/archive")
@@ -89,11 +107,10 @@ def main() -> int:
     print(
         f"{'zero-shot, archive names only (codes hidden)':<44}{hits(named_codes, archives):>10.1%}"
     )
-    corpus_truth = [r["category"] for r in rows]
-    print(f"zero-shot, corpus categories ({len(rows)} papers):")
-    print(f"{'  title and abstract from truth.jsonl':<44}{hits(on_corpus, corpus_truth):>10.1%}")
+    print(f"zero-shot, corpus categories ({len(corpus.truth)} papers):")
+    print(f"{'  title and abstract from truth.jsonl':<44}{hits(on_corpus, corpus.truth):>10.1%}")
     print(
-        f"{'  title and abstract extracted from the PDFs':<44}{hits(on_pdfs, corpus_truth):>10.1%}"
+        f"{'  title and abstract extracted from the PDFs':<44}{hits(on_pdfs, corpus.truth):>10.1%}"
     )
     print("targets: trained ≥ 80 %, zero-shot ≥ 60 % on both; ≥ 500 papers/s on one core")
     return 0
