@@ -36,3 +36,18 @@ def test_an_answer_cached_meanwhile_by_another_job_stands_and_the_rest_is_cached
         "a" * 64: CategoryAssignment("Physics", 0.9),
         "b" * 64: CategoryAssignment("B", 0.7),
     }
+
+
+def test_a_write_that_keeps_losing_gives_up_with_a_warning_and_does_not_raise(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.cache_categories({"a" * 64: CategoryAssignment("Physics", 0.9)}, "tax", "m")
+    monkeypatch.setattr(repository, "_cached_categories", lambda *_: {})
+
+    store.cache_categories({"a" * 64: CategoryAssignment("Biology", 0.5)}, "tax", "m")
+    monkeypatch.undo()
+
+    assert "gave up caching 1 answers" in caplog.text
+    assert store.cached_categories(["a" * 64], "tax", "m") == {
+        "a" * 64: CategoryAssignment("Physics", 0.9)
+    }
