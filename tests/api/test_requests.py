@@ -40,6 +40,7 @@ async def test_malformed_list_requests_are_422_naming_the_field(client: ServiceC
         ({"limit": 501}, "limit"),
         ({"status": "sleeping"}, "status"),
         ({"cursor": "x"}, "cursor"),
+        ({"cursor": "9" * 30}, "cursor"),
     ):
         response = await client.http.get("/api/jobs", params=params)
         assert response.status_code == 422, params
@@ -75,6 +76,19 @@ async def test_folder_outside_the_allowed_roots_is_403_and_a_file_is_422(
         "/api/jobs/folder", json={"path": str(papers_dir / ".." / "data")}
     )
     assert escape.status_code == 403
+
+
+async def test_folder_paths_the_file_system_cannot_take_are_422_naming_the_path(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    for path in (
+        f"{papers_dir}/\x00",
+        "~no-such-user-of-catalogsvc/papers",
+        str(papers_dir / ("x" * 300)),
+    ):
+        response = await client.http.post("/api/jobs/folder", json={"path": path})
+        assert response.status_code == 422, path
+        assert response.json()["detail"][0]["loc"][-1] == "path"
 
 
 async def test_upload_without_files_and_with_a_bad_taxonomy_are_422(

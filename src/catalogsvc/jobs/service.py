@@ -264,14 +264,17 @@ class JobService:
         return carried
 
     def _allowed_folder(self, path: str) -> Path:
-        folder = Path(path).expanduser().resolve()
+        try:
+            folder = Path(path).expanduser().resolve()
+        except (ValueError, RuntimeError) as error:  # a NUL byte; "~name" of no known user
+            raise NotAFolder(f"{path!r} is not a usable path ({error})") from error
         roots = [root.expanduser().resolve() for root in self._settings.allowed_roots]
         if not any(folder == root or folder.is_relative_to(root) for root in roots):
             raise PathNotAllowed(
                 f"{path} lies outside CATALOGSVC_ALLOWED_ROOTS"
                 + ("" if roots else " (none are configured)")
             )
-        if not folder.is_dir():
+        if not _is_folder(folder):
             raise NotAFolder(f"{path} is not a folder")
         return folder
 
@@ -307,3 +310,11 @@ def _save_uploads(
                 out.write(chunk)
         files.append(NewFile(safe_name, str(target)))
     return files
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; a name too long for the file system is not one."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

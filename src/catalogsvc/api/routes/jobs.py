@@ -63,7 +63,8 @@ async def list_jobs(
     status: Annotated[list[JobStatus] | None, Query(description="Repeat to allow several.")] = None,
     kind: JobKind | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    # A row number: at most 18 digits, so it always fits the database's 64-bit integer.
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
 ) -> JobPage:
     """The job history, newest first, with status and kind filters and cursor paging."""
     snapshots, next_cursor = await jobs.list_jobs(
