@@ -91,6 +91,16 @@ async def test_folder_paths_the_file_system_cannot_take_are_422_naming_the_path(
         assert response.json()["detail"][0]["loc"][-1] == "path"
 
 
+async def test_a_body_that_cannot_be_parsed_is_422_naming_the_body(client: ServiceClient) -> None:
+    for path in ("/api/jobs/folder", "/api/jobs/cancel"):
+        response = await client.http.post(
+            path, content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 422, path
+        assert response.json()["detail"][0]["loc"] == ["body"]
+    assert (await client.http.get("/api/no-such-route")).status_code == 404
+
+
 async def test_upload_without_files_and_with_a_bad_taxonomy_are_422(
     client: ServiceClient, tmp_path: Path
 ) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, Request, Response, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogsvc.errors import (
     CatalogError,
@@ -42,5 +44,16 @@ async def _catalog_error_handler(_request: Request, error: Exception) -> JSONRes
     return JSONResponse({"detail": detail}, status_code=http_status_for(error))
 
 
+async def _http_error_handler(request: Request, error: Exception) -> Response:
+    """FastAPI answers 400 to a body it cannot parse at all (not UTF-8, broken multipart);
+    the API's contract answers every malformed request with 422 naming the field."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == status.HTTP_400_BAD_REQUEST:
+        detail = [{"loc": ["body"], "msg": str(error.detail), "type": "body_unreadable"}]
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return await http_exception_handler(request, error)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CatalogError, _catalog_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
