@@ -62,10 +62,13 @@ async def test_catalog_downloads_in_every_format_with_a_file_name(
     job = await client.folder_job(papers_dir)
     await client.wait_until_finished(job["id"])
 
+    schema = (await client.http.get("/openapi.json")).json()
+    documented = schema["paths"]["/api/jobs/{job_id}/catalog"]["get"]["responses"]["200"]
     for fmt in ("markdown", "html", "json", "bibtex", "csv", "csl-json", "ris"):
         response = await client.http.get(f"/api/jobs/{job['id']}/catalog", params={"format": fmt})
         assert response.status_code == 200, fmt
         assert "attachment; filename=" in response.headers["content-disposition"]
+        assert response.headers["content-type"].partition(";")[0] in documented["content"], fmt
     catalog = json.loads(
         (await client.http.get(f"/api/jobs/{job['id']}/catalog?format=json")).content
     )

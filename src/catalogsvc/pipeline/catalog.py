@@ -64,6 +64,11 @@ _FORMAT_SPECS = {
 _UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
+def catalog_media_types() -> list[str]:
+    """The media type of every format, without parameters, as an API schema lists them."""
+    return [spec.media_type.partition(";")[0] for spec in _FORMAT_SPECS.values()]
+
+
 def render_catalog(
     fmt: CatalogFormat, papers: Sequence[Paper], *, job_id: str, title: str, partial: bool
 ) -> RenderedCatalog:

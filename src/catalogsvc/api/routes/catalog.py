@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from catalogsvc.api.deps import JobServiceDep
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import JobStillActive
-from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
+from catalogsvc.pipeline.catalog import CatalogFormat, catalog_media_types, render_job_catalog
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -19,7 +19,10 @@ router = APIRouter(prefix="/api", tags=["catalog"])
     "/jobs/{job_id}/catalog",
     response_class=Response,
     responses={
-        200: {"description": "The catalog file", "content": {"text/plain": {}}},
+        200: {
+            "description": "The catalog file, in the media type of its format",
+            "content": {media_type: {} for media_type in catalog_media_types()},
+        },
         404: {"description": "No job with this id"},
         409: {"description": "The job is still queued or running"},
     },
