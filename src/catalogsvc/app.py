@@ -85,7 +85,12 @@ async def open_services(
     stale = await leases.recover_at_start()
     if stale:
         log.warning("marked %d job(s) no live process holds as interrupted", len(stale))
-    pool = ExtractionPool(extract, size=settings.extract_workers, timeout_s=settings.file_timeout_s)
+    pool = ExtractionPool(
+        extract,
+        size=settings.extract_workers,
+        timeout_s=settings.file_timeout_s,
+        memory_limit_mb=settings.worker_memory_mb or None,
+    )
     await pool.start()
     client = build_openai_client(settings)
     if classifier_factory is not None:

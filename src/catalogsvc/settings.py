@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=512, ge=1)
     file_timeout_s: float = Field(default=60.0, gt=0)
     extract_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    worker_memory_mb: int = Field(
+        default=4096,
+        ge=0,
+        description="Address space of each extraction worker (Linux); 0: no limit.",
+    )
     classify_batch_size: int = Field(default=32, ge=1)
     llm_model: str | None = Field(default=None, description="Set: classify with this chat model.")
     vision_model: str | None = Field(default=None, description="Set: read scanned pages with it.")

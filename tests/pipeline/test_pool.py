@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from catalogsvc.errors import ExtractionFailed, InvalidPDF
+from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.pool import ExtractionPool
 from tests.conftest import wait_for_file, write_papers
 from tests.gated_extract import extract_gated
+from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
 
 
@@ -71,3 +73,22 @@ async def test_cancelling_an_extraction_kills_its_worker_at_once(
     (good,) = write_papers(tmp_path, 1)
     results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(2)))
     assert all(r.pages == 1 for r in results)
+
+
+@pytest.mark.parametrize("limit_mb", [None, 1024])
+async def test_a_file_needing_more_memory_than_the_limit_fails_alone(
+    tmp_path: Path, limit_mb: int | None
+) -> None:
+    limited = ExtractionPool(extract_paper, size=1, timeout_s=30, memory_limit_mb=limit_mb)
+    await limited.start()
+    try:
+        if limit_mb is None:
+            assert await limited.run(reserve_memory, str(tmp_path)) == RESERVED_MB
+        else:
+            with pytest.raises(ExtractionFailed) as caught:
+                await limited.run(reserve_memory, str(tmp_path))
+            assert "more than 1024 MB (CATALOGSVC_WORKER_MEMORY_MB)" in str(caught.value.detail)
+        (paper,) = write_papers(tmp_path, 1)
+        assert (await limited.extract(str(paper))).pages == 1
+    finally:
+        await limited.close()

@@ -2,6 +2,7 @@
 
 Each worker runs one file at a time. A worker that dies, exceeds the per-file
 timeout, or whose caller is cancelled is killed and replaced; only its file fails.
+A memory limit per worker turns a file that would exhaust the machine into a failed file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import resource
 import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -22,9 +25,12 @@ ExtractFn = Callable[[str], ExtractedPaper]
 T = TypeVar("T")
 
 
-def _worker_main(connection: Connection) -> None:
+def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
     # The server handles Ctrl-C; a worker must not die of it mid-file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_limit_mb is not None and sys.platform == "linux":
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
             request = connection.recv()
@@ -37,6 +43,11 @@ def _worker_main(connection: Connection) -> None:
             connection.send(("ok", read(path)))
         except InvalidPDF as exc:
             connection.send(("invalid", exc.detail))
+        except MemoryError:
+            message = (
+                f"the file needed more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
+            )
+            connection.send(("error", message))
         except Exception as exc:  # any failure of one file is reported, never fatal to the worker
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -57,10 +68,18 @@ class ExtractionPool:
     """Run `extract(path)`, or any other reading of one PDF, in worker processes with a
     timeout; async and cancellable."""
 
-    def __init__(self, extract: ExtractFn, *, size: int, timeout_s: float) -> None:
+    def __init__(
+        self,
+        extract: ExtractFn,
+        *,
+        size: int,
+        timeout_s: float,
+        memory_limit_mb: int | None = None,
+    ) -> None:
         self.size = size
         self._extract = extract
         self._timeout_s = timeout_s
+        self._memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(
             ["catalogsvc.pipeline.extract", "catalogsvc.pipeline.first_page"]
@@ -140,7 +159,9 @@ class ExtractionPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(target=_worker_main, args=(child,), daemon=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._memory_limit_mb), daemon=True
+        )
         process.start()
         child.close()
         return _Worker(process, parent)
