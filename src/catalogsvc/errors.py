@@ -15,6 +15,10 @@ class JobNotFound(CatalogError):
     """No job with this id."""
 
 
+class NotAuthenticated(CatalogError):
+    """This service asks for an API key: send one of CATALOGSVC_API_KEYS as a bearer token."""
+
+
 class JobConflict(CatalogError):
     """The job is not in a state that allows this."""
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from catalogsvc.api.auth import caller_owner
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.service import JobService
 from catalogsvc.settings import Settings
@@ -28,8 +29,11 @@ def get_services(request: Request) -> Services:
     return services
 
 
-def get_job_service(request: Request) -> JobService:
-    return get_services(request).jobs
+def get_job_service(
+    request: Request, owner: Annotated[str | None, Depends(caller_owner)]
+) -> JobService:
+    """The job service as the caller sees it: with API keys, only the key's own jobs."""
+    return get_services(request).jobs.scoped_to(owner)
 
 
 def get_bus(request: Request) -> EventBus:

@@ -12,11 +12,13 @@ from catalogsvc.errors import (
     InvalidInput,
     JobConflict,
     JobNotFound,
+    NotAuthenticated,
     PathNotAllowed,
     UploadTooLarge,
 )
 
 STATUS_BY_ERROR: dict[type[CatalogError], int] = {
+    NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
     JobNotFound: status.HTTP_404_NOT_FOUND,
     JobConflict: status.HTTP_409_CONFLICT,
     PathNotAllowed: status.HTTP_403_FORBIDDEN,
@@ -41,7 +43,8 @@ async def _catalog_error_handler(_request: Request, error: Exception) -> JSONRes
         ]
     else:
         detail = error.detail
-    return JSONResponse({"detail": detail}, status_code=http_status_for(error))
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticated) else None
+    return JSONResponse({"detail": detail}, status_code=http_status_for(error), headers=headers)
 
 
 async def _http_error_handler(request: Request, error: Exception) -> Response:

@@ -55,7 +55,11 @@ class CancelOutcome:
 
 
 class JobService:
-    """The operations on jobs; status changes go through JobTransitions only."""
+    """The operations on jobs; status changes go through JobTransitions only.
+
+    A service scoped to an owner (an API key's) creates jobs as that owner and sees only
+    its jobs: another owner's job is not found. Unscoped, it sees every job.
+    """
 
     def __init__(
         self,
@@ -65,7 +69,9 @@ class JobService:
         runner: JobRunner,
         classifier_name: str,
         replica: Replica,
+        owner: str | None = None,
     ) -> None:
+        self._owner = owner
         self._settings = settings
         self._replica = replica
         self._store = store
@@ -73,8 +79,20 @@ class JobService:
         self._runner = runner
         self._classifier_name = classifier_name
 
+    def scoped_to(self, owner: str | None) -> JobService:
+        """This service as one owner sees it; None sees every job."""
+        return JobService(
+            self._settings,
+            self._store,
+            self._transitions,
+            self._runner,
+            self._classifier_name,
+            self._replica,
+            owner,
+        )
+
     async def submit_upload(
-        self, uploads: Sequence[tuple[str, BinaryIO]], taxonomy: Taxonomy, owner: str | None = None
+        self, uploads: Sequence[tuple[str, BinaryIO]], taxonomy: Taxonomy
     ) -> JobSnapshot:
         """Store the uploaded files under DATA_DIR/uploads and start a job over them."""
         if not uploads:
@@ -87,11 +105,9 @@ class JobService:
         except UploadTooLarge:
             await asyncio.to_thread(shutil.rmtree, folder, True)
             raise
-        return await self._create(job_id, JobKind.process, taxonomy, files, "upload", owner)
+        return await self._create(job_id, JobKind.process, taxonomy, files, "upload", self._owner)
 
-    async def submit_folder(
-        self, path: str, *, recursive: bool, taxonomy: Taxonomy, owner: str | None = None
-    ) -> JobSnapshot:
+    async def submit_folder(self, path: str, *, recursive: bool, taxonomy: Taxonomy) -> JobSnapshot:
         """Start a job over the PDFs of a server folder inside CATALOGSVC_ALLOWED_ROOTS."""
         folder = await asyncio.to_thread(self._allowed_folder, path)
         pattern = "**/*" if recursive else "*"
@@ -104,7 +120,7 @@ class JobService:
             raise NotAFolder(f"no PDF files in {folder}")
         files = [NewFile(str(p.relative_to(folder)), str(p)) for p in found]
         return await self._create(
-            uuid.uuid4().hex, JobKind.process, taxonomy, files, str(folder), owner
+            uuid.uuid4().hex, JobKind.process, taxonomy, files, str(folder), self._owner
         )
 
     async def cancel_job(self, job_id: str) -> JobSnapshot:
@@ -127,6 +143,8 @@ class JobService:
 
     async def _cancel(self, job_id: str) -> bool:
         """True if this call cancelled the job, False if it was cancelled already."""
+        if self._owner is not None:
+            await self._require(job_id)
         if await self._transitions.cancel(job_id):
             self._runner.stop(job_id, StopReason.user_cancel)
             return True
@@ -195,11 +213,10 @@ class JobService:
         kind: JobKind | None,
         limit: int,
         cursor: int | None,
-        owner: str | None = None,
     ) -> tuple[list[JobSnapshot], int | None]:
         jobs = await asyncio.to_thread(
             lambda: self._store.list_jobs(
-                statuses=statuses, kind=kind, owner=owner, limit=limit + 1, before_seq=cursor
+                statuses=statuses, kind=kind, owner=self._owner, limit=limit + 1, before_seq=cursor
             )
         )
         page = jobs[:limit]
@@ -244,7 +261,7 @@ class JobService:
 
     async def _require(self, job_id: str) -> JobRow:
         job = await asyncio.to_thread(self._store.get_job, job_id)
-        if job is None:
+        if job is None or (self._owner is not None and job.owner != self._owner):
             raise JobNotFound(f"no job with id {job_id!r}")
         return job
 
