@@ -2,6 +2,30 @@
 
 class ApiError extends Error {}
 
+const KEY_STORAGE = "catalogsvc.apiKey";
+
+/** The API key this browser sends, if the user saved one. */
+export const apiKey = {
+  get: () => localStorage.getItem(KEY_STORAGE) || "",
+  set: (key) => localStorage.setItem(KEY_STORAGE, key),
+  forget: () => localStorage.removeItem(KEY_STORAGE),
+};
+
+/** Request headers with the saved key, if any, as a bearer token. */
+function headers(extra = {}) {
+  const key = apiKey.get();
+  return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+}
+
+/** A URL the browser fetches itself (a stream, a download) carries the key in its query. */
+function signed(path) {
+  const key = apiKey.get();
+  if (!key) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(key)}`;
+}
+
+const NEEDS_KEY = "This service asks for an API key: enter yours under API key.";
+
 /** Turn an error body's detail (a string, or a list of {loc, msg}) into words. */
 function describeDetail(detail) {
   if (typeof detail === "string") return detail;
@@ -18,6 +42,7 @@ function describeDetail(detail) {
 
 /** The error of a failed response: the body's detail if it has one, else the fallback text. */
 function apiError(status, fallbackText, body) {
+  if (status === 401) return new ApiError(`${NEEDS_KEY} (HTTP 401)`);
   const text = body && body.detail !== undefined ? describeDetail(body.detail) : fallbackText;
   return new ApiError(`${text} (HTTP ${status})`);
 }
@@ -33,7 +58,7 @@ async function errorFrom(response) {
 }
 
 async function request(method, path, json) {
-  const options = { method, headers: { Accept: "application/json" } };
+  const options = { method, headers: headers({ Accept: "application/json" }) };
   if (json !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(json);
@@ -68,8 +93,8 @@ export const api = {
   resume: (id, retryFailed) => request("POST", `${job(id)}/resume`, { retry_failed: retryFailed }),
   reclassify: (id, taxonomy) => request("POST", `${job(id)}/reclassify`, { taxonomy }),
   remove: (id) => request("DELETE", job(id)),
-  catalogUrl: (id, format) => `${job(id)}/catalog?format=${encodeURIComponent(format)}`,
-  eventsUrl: (id) => `${job(id)}/events`,
+  catalogUrl: (id, format) => signed(`${job(id)}/catalog?format=${encodeURIComponent(format)}`),
+  eventsUrl: (id) => signed(`${job(id)}/events`),
 
   /** Upload PDFs as a new job; XMLHttpRequest because fetch cannot report upload progress. */
   uploadJob(files, taxonomy, onProgress) {
@@ -79,7 +104,9 @@ export const api = {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/api/jobs");
-      xhr.setRequestHeader("Accept", "application/json");
+      for (const [name, value] of Object.entries(headers({ Accept: "application/json" }))) {
+        xhr.setRequestHeader(name, value);
+      }
       xhr.upload.addEventListener("progress", (event) => {
         if (event.lengthComputable) onProgress(event.loaded / event.total);
       });

@@ -2,11 +2,13 @@
 
 import { historyView } from "./history.js";
 import { jobView } from "./job-view.js";
+import { keyView } from "./key-view.js";
 import { newJobView } from "./new-job.js";
 
 const ROUTES = [
   { name: "job", pattern: /^#\/jobs\/([\w-]+)$/, view: jobView },
   { name: "history", pattern: /^#\/history(?:\?(.*))?$/, view: historyView },
+  { name: "key", pattern: /^#\/key$/, view: keyView },
   { name: "new", pattern: /^(?:#\/new)?$/, view: newJobView },
 ];
 
