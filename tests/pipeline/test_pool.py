@@ -12,7 +12,7 @@ from catalogsvc.errors import ExtractionFailed, InvalidPDF
 from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.pool import ExtractionPool
 from tests.conftest import wait_for_file, write_papers
-from tests.gated_extract import extract_gated
+from tests.gated_extract import extract_gated, gated_pdf, release
 from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
 
@@ -92,3 +92,27 @@ async def test_a_file_needing_more_memory_than_the_limit_fails_alone(
         assert (await limited.extract(str(paper))).pages == 1
     finally:
         await limited.close()
+
+
+async def test_a_file_is_reported_started_only_when_a_worker_takes_it(tmp_path: Path) -> None:
+    single = ExtractionPool(extract_gated, size=1, timeout_s=30)
+    await single.start()
+    try:
+        held = gated_pdf(tmp_path)
+        (waiting,) = write_papers(tmp_path, 1)
+        started: list[str] = []
+        first = asyncio.create_task(
+            single.extract(str(held), on_start=lambda: started.append(held.name))
+        )
+        await wait_for_file(Path(f"{held}.started"))
+        second = asyncio.create_task(
+            single.extract(str(waiting), on_start=lambda: started.append(waiting.name))
+        )
+        await asyncio.sleep(0)  # the second call now waits for the only worker
+
+        assert started == [held.name]
+        release(held)
+        await asyncio.gather(first, second)
+        assert started == [held.name, waiting.name]
+    finally:
+        await single.close()

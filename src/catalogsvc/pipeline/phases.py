@@ -14,7 +14,9 @@ from catalogsvc.store.models import JobFileRow
 
 
 async def extract_files(context: JobContext) -> None:
-    """Extract every pending file, as many at once as the pool has workers."""
+    """Extract every pending file, keeping every worker of the pool busy: twice as many files
+    are in hand as there are workers, so a worker starts its next file while the result of
+    its last one is being stored."""
     pending = deque(
         await asyncio.to_thread(context.store.list_files, context.job_id, (FileState.pending,))
     )
@@ -23,17 +25,20 @@ async def extract_files(context: JobContext) -> None:
         while pending and not context.cancelled:
             await extract_one_file(context, pending.popleft())
 
-    workers = min(context.pool.size, len(pending))
-    await asyncio.gather(*(take_files() for _ in range(workers)))
+    in_hand = min(2 * context.pool.size, len(pending))
+    await asyncio.gather(*(take_files() for _ in range(in_hand)))
     context.check_cancelled()
 
 
 async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
     """Extract one file, abandoning it on cancel; once extracted, its result is always stored."""
     assert file.id is not None
-    context.publish("file", {"file_name": file.file_name, "state": "started"})
+
+    def started() -> None:
+        context.publish("file", {"file_name": file.file_name, "state": "started"})
+
     try:
-        extracted = await context.race(context.pool.extract(file.path))
+        extracted = await context.race(context.pool.extract(file.path, on_start=started))
         if context.metadata_reader is not None:
             extracted = await context.race(context.metadata_reader.refine(file.path, extracted))
     except JobCancelled:

@@ -100,13 +100,20 @@ class ExtractionPool:
         await asyncio.gather(*(asyncio.to_thread(self._stop, w) for w in list(self._all)))
         self._all.clear()
 
-    async def extract(self, path: str) -> ExtractedPaper:
-        """Extract one file; raise InvalidPDF or ExtractionFailed with a message on failure."""
-        return await self.run(self._extract, path)
+    async def extract(
+        self, path: str, *, on_start: Callable[[], None] | None = None
+    ) -> ExtractedPaper:
+        """Extract one file; raise InvalidPDF or ExtractionFailed with a message on failure.
+        `on_start` is called when a worker takes the file, after any wait for a free one."""
+        return await self.run(self._extract, path, on_start=on_start)
 
-    async def run(self, read: Callable[[str], T], path: str) -> T:
+    async def run(
+        self, read: Callable[[str], T], path: str, *, on_start: Callable[[], None] | None = None
+    ) -> T:
         """`read(path)` in a worker; `read` must be picklable (a module-level function)."""
         worker = await self._idle.get()
+        if on_start is not None:
+            on_start()
         healthy = False
         try:
             request = (read, path)
