@@ -18,6 +18,16 @@ async def keyed_client(client_factory: ClientFactory) -> ServiceClient:
     return await client_factory(api_keys=[SecretStr(KEY_A), SecretStr(KEY_B)])
 
 
+async def finished_job_of_a(client: ServiceClient, papers_dir: Path) -> str:
+    """A folder job of one paper, submitted with key A and run to its end."""
+    write_papers(papers_dir, 1)
+    created = await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)}, headers=A)
+    assert created.status_code == 202
+    job_id: str = created.json()["id"]
+    await client.wait_until_finished(job_id)
+    return job_id
+
+
 async def test_job_routes_without_a_known_key_are_401_and_health_is_open(
     client_factory: ClientFactory,
 ) -> None:
@@ -36,11 +46,7 @@ async def test_each_key_sees_and_acts_on_its_own_jobs_only(
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:
     client = await keyed_client(client_factory)
-    write_papers(papers_dir, 1)
-    created = await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)}, headers=A)
-    assert created.status_code == 202
-    job_id = created.json()["id"]
-    await client.wait_until_finished(job_id)
+    job_id = await finished_job_of_a(client, papers_dir)
     for method, path in (
         ("GET", f"/api/jobs/{job_id}"),
         ("GET", f"/api/jobs/{job_id}/papers"),
@@ -68,10 +74,7 @@ async def test_a_key_in_the_query_serves_streams_and_downloads_a_browser_cannot_
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:
     client = await keyed_client(client_factory)
-    write_papers(papers_dir, 1)
-    created = await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)}, headers=A)
-    job_id = created.json()["id"]
-    await client.wait_until_finished(job_id)
+    job_id = await finished_job_of_a(client, papers_dir)
 
     catalog = await client.http.get(f"/api/jobs/{job_id}/catalog?access_token={KEY_A}")
     assert catalog.status_code == 200
