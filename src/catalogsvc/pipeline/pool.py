@@ -44,10 +44,12 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
         except InvalidPDF as exc:
             connection.send(("invalid", exc.detail))
         except MemoryError:
-            message = (
-                f"the file needed more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
+            needed = (
+                f"more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
+                if memory_limit_mb is not None
+                else "more memory than the machine had"
             )
-            connection.send(("error", message))
+            connection.send(("error", f"the file needed {needed}"))
         except Exception as exc:  # any failure of one file is reported, never fatal to the worker
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
