@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -44,6 +45,27 @@ class CancelScope:
             self.reason = reason
         self.event.set()
 
+    async def race(self, awaitable: Awaitable[T]) -> T:
+        """Await `awaitable` unless the event fires first; then abandon it at once.
+        A coroutine handed over after the event fired is closed without running."""
+        if self.event.is_set():
+            if inspect.iscoroutine(awaitable):
+                awaitable.close()
+            raise JobCancelled
+        work = asyncio.ensure_future(awaitable)
+        stop = asyncio.ensure_future(self.event.wait())
+        try:
+            await asyncio.wait((work, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not work.done():
+                work.cancel()
+                with contextlib.suppress(BaseException):
+                    await work
+        if work.cancelled() or not work.done():
+            raise JobCancelled
+        return work.result()
+
 
 @dataclass
 class JobContext:
@@ -79,21 +101,8 @@ class JobContext:
             raise JobCancelled
 
     async def race(self, awaitable: Awaitable[T]) -> T:
-        """Await `awaitable` unless the cancel event fires first; then abandon it at once."""
-        self.check_cancelled()
-        work = asyncio.ensure_future(awaitable)
-        stop = asyncio.ensure_future(self.scope.event.wait())
-        try:
-            await asyncio.wait((work, stop), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            if not work.done():
-                work.cancel()
-                with contextlib.suppress(BaseException):
-                    await work
-        if work.cancelled() or not work.done():
-            raise JobCancelled
-        return work.result()
+        """Await `awaitable` unless the job's cancel event fires first (CancelScope.race)."""
+        return await self.scope.race(awaitable)
 
     async def enter_phase(self, phase: JobPhase) -> None:
         self.check_cancelled()
