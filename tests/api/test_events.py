@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import write_papers
 from tests.gated_extract import gated_pdf, release
+from tests.pdf_factory import make_not_a_pdf
 from tests.server_process import ServerProcess
 
 
@@ -64,3 +66,26 @@ def test_events_of_a_finished_job_are_its_final_state_only(
         events = list(read_events(response.iter_lines()))
     assert [kind for kind, _ in events] == ["status"]
     assert events[0][1]["status"] == "completed"
+
+
+def test_progress_events_count_every_outcome_and_end_at_the_stored_counts(
+    server: ServerProcess, papers_dir: Path
+) -> None:
+    gated = gated_pdf(papers_dir, "0-gated.pdf")  # first in line: nothing ends before release
+    first, _second = write_papers(papers_dir, 2, prefix="a")
+    shutil.copy(first, papers_dir / "b-copy.pdf")  # the same content: skipped
+    make_not_a_pdf(papers_dir / "c-notes.pdf")  # fails
+    job_id = server.http.post("/api/jobs/folder", json={"path": str(papers_dir)}).json()["id"]
+
+    counts: list[dict[str, int]] = []
+    with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
+        for kind, data in read_events(response.iter_lines()):
+            if kind == "status" and data.get("id") == job_id:
+                release(gated)
+            elif kind == "progress" and "files_total" in data:
+                counts.append(data)
+
+    assert [c["files_done"] for c in counts] == [1, 2, 3, 4, 5]
+    final = {"files_total": 5, "files_done": 5, "files_failed": 1, "papers": 3}
+    assert {key: counts[-1][key] for key in final} == final
+    assert server.http.get(f"/api/jobs/{job_id}").json()["progress"] == final

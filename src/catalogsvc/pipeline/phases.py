@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from dataclasses import asdict
 from pathlib import Path
 
 from catalogsvc.domain import ExtractedPaper, FileState, Paper
@@ -20,18 +21,25 @@ async def extract_files(context: JobContext) -> None:
     pending = deque(
         await asyncio.to_thread(context.store.list_files, context.job_id, (FileState.pending,))
     )
+    # Counted once, then kept up to date: a count per file would read every file of the job.
+    progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
 
     async def take_files() -> None:
+        nonlocal progress
         while pending and not context.cancelled:
-            await extract_one_file(context, pending.popleft())
+            outcome = await extract_one_file(context, pending.popleft())
+            if outcome is not None:
+                progress = progress.after(outcome)
+                context.publish("progress", asdict(progress))
 
     in_hand = min(2 * context.pool.size, len(pending))
     await asyncio.gather(*(take_files() for _ in range(in_hand)))
     context.check_cancelled()
 
 
-async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
-    """Extract one file, abandoning it on cancel; once extracted, its result is always stored."""
+async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState | None:
+    """Extract one file, abandoning it on cancel; once extracted, its result is always stored.
+    The file's outcome, or None when the cancel came first."""
     assert file.id is not None
 
     def started() -> None:
@@ -42,7 +50,7 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
         if context.metadata_reader is not None:
             extracted = await context.race(context.metadata_reader.refine(file.path, extracted))
     except JobCancelled:
-        return
+        return None
     except CatalogError as exc:
         await asyncio.to_thread(
             context.store.record_file_outcome, file.id, FileState.failed, exc.detail
@@ -50,15 +58,14 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> None:
         context.publish(
             "file", {"file_name": file.file_name, "state": "failed", "error": exc.detail}
         )
-    else:
-        async with context.recording:
-            await record_extracted(context, file, extracted)
-    await publish_progress(context)
+        return FileState.failed
+    async with context.recording:
+        return await record_extracted(context, file, extracted)
 
 
 async def record_extracted(
     context: JobContext, file: JobFileRow, extracted: ExtractedPaper
-) -> None:
+) -> FileState:
     """Store the paper, or skip the file when the job already has a paper with its content."""
     assert file.id is not None
     twin = await asyncio.to_thread(
@@ -68,24 +75,12 @@ async def record_extracted(
         note = f"same content as {twin.file_name}"
         await asyncio.to_thread(context.store.record_file_outcome, file.id, FileState.skipped, note)
         context.publish("file", {"file_name": file.file_name, "state": "skipped", "error": note})
-        return
+        return FileState.skipped
     paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
     context.publish(
         "file", {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()}
     )
-
-
-async def publish_progress(context: JobContext) -> None:
-    progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
-    context.publish(
-        "progress",
-        {
-            "files_total": progress.files_total,
-            "files_done": progress.files_done,
-            "files_failed": progress.files_failed,
-            "papers": progress.papers,
-        },
-    )
+    return FileState.done
 
 
 async def classify_papers(context: JobContext) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +38,15 @@ class Progress:
     files_done: int = 0
     files_failed: int = 0
     papers: int = 0
+
+    def after(self, outcome: FileState) -> Progress:
+        """The counts once one more file has ended in `outcome`; a done file stored a paper."""
+        return replace(
+            self,
+            files_done=self.files_done + 1,
+            files_failed=self.files_failed + (outcome is FileState.failed),
+            papers=self.papers + (outcome is FileState.done),
+        )
 
 
 @dataclass(frozen=True, slots=True)
