@@ -1,4 +1,4 @@
-"""A real SQLite store for tests of the store and of status changes, and rows to put in it."""
+"""Real stores (SQLite, PostgreSQL) for tests of the store and of status changes, and rows."""
 
 from __future__ import annotations
 
@@ -11,11 +11,24 @@ from catalogsvc.domain import JobKind, JobPhase, JobStatus
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.models import JobRow, utc_now
 from catalogsvc.store.repository import Store
+from tests.postgres_server import PostgresServer
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'jobs.db'}")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store on a real SQLite file, and again on a real PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    else:
+        url = request.getfixturevalue("postgres").new_database()
+    engine = create_store_engine(url)
     upgrade_schema(engine)
     yield Store(engine)
     engine.dispose()

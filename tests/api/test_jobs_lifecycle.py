@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import ServiceClient, write_papers
+from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.pdf_factory import (
     make_corrupt_pdf,
     make_empty_file,
     make_encrypted_pdf,
     make_not_a_pdf,
 )
+from tests.postgres_server import PostgresServer
 
 
 async def test_upload_job_completes_with_papers_and_failed_files_explained(
@@ -110,3 +111,20 @@ async def test_duplicate_content_is_skipped_with_a_note(
     assert states == ["done", "skipped"]
     skipped = next(f for f in files_out if f["state"] == "skipped")
     assert "same content as" in skipped["error"]
+
+
+async def test_a_job_runs_end_to_end_on_postgresql(
+    client_factory: ClientFactory, postgres: PostgresServer, papers_dir: Path
+) -> None:
+    client = await client_factory(database_url=postgres.new_database())
+    write_papers(papers_dir, 2)
+    job = await client.folder_job(papers_dir)
+
+    finished = await client.wait_until_finished(job["id"])
+
+    assert finished["status"] == "completed"
+    assert finished["progress"]["papers"] == 2
+    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    assert sorted(p["title"][:32] for p in papers) == ["On the Structure of Test Paper N"] * 2
+    (listed,) = (await client.http.get("/api/jobs")).json()["items"]
+    assert listed["id"] == job["id"]
