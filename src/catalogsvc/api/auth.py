@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Annotated
+from collections.abc import Sequence
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
+from pydantic import SecretStr
 
 from catalogsvc.errors import NotAuthenticated
-from catalogsvc.settings import Settings
 
 bearer_key = HTTPBearer(
     auto_error=False, description="One of CATALOGSVC_API_KEYS, when the service sets any."
@@ -24,18 +23,12 @@ def owner_of_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def caller_owner(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)],
-) -> str | None:
-    """The calling key's owner, None when the service asks for no key; 401 otherwise."""
-    settings: Settings = request.app.state.services.settings
-    if not settings.api_keys:
+def caller_owner(api_keys: Sequence[SecretStr], key: str | None) -> str | None:
+    """The owner of the caller's key; None when the service asks for no key; 401 otherwise."""
+    if not api_keys:
         return None
-    key = credentials.credentials if credentials else request.query_params.get(KEY_QUERY_PARAMETER)
     if key and any(
-        hmac.compare_digest(key.encode(), known.get_secret_value().encode())
-        for known in settings.api_keys
+        hmac.compare_digest(key.encode(), known.get_secret_value().encode()) for known in api_keys
     ):
         return owner_of_key(key)
     raise NotAuthenticated()

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 
-from catalogsvc.api.auth import caller_owner
+from catalogsvc.api.auth import KEY_QUERY_PARAMETER, bearer_key, caller_owner
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.service import JobService
 from catalogsvc.settings import Settings
@@ -30,10 +31,13 @@ def get_services(request: Request) -> Services:
 
 
 def get_job_service(
-    request: Request, owner: Annotated[str | None, Depends(caller_owner)]
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)],
 ) -> JobService:
     """The job service as the caller sees it: with API keys, only the key's own jobs."""
-    return get_services(request).jobs.scoped_to(owner)
+    services = get_services(request)
+    key = credentials.credentials if credentials else request.query_params.get(KEY_QUERY_PARAMETER)
+    return services.jobs.scoped_to(caller_owner(services.settings.api_keys, key))
 
 
 def get_bus(request: Request) -> EventBus:
