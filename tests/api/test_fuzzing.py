@@ -8,37 +8,25 @@ together cover more than one fixed sequence would (which, tried, missed an overf
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
-from catalogsvc.settings import Settings
 from tests.conftest import write_papers
 from tests.server_process import ServerProcess
 
 EXAMPLES_PER_OPERATION = 200
 
 
-@pytest.fixture
-def fuzzed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    folder = tmp_path_factory.mktemp("fuzzing")
-    papers = folder / "papers"
-    papers.mkdir()
-    write_papers(papers, 2)
-    running = ServerProcess(Settings(data_dir=folder / "data", allowed_roots=[papers]))
-    # A finished job, so that generated ids sometimes meet a real one's routes.
-    running.http.post("/api/jobs/folder", json={"path": str(papers)})
-    yield running
-    running.close()
-
-
-def test_no_generated_request_gets_a_server_error(fuzzed_server: ServerProcess) -> None:
-    schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{fuzzed_server.port}/openapi.json")
+def test_no_generated_request_gets_a_server_error(server: ServerProcess, papers_dir: Path) -> None:
+    write_papers(papers_dir, 2)
+    # A real job, so that generated ids sometimes meet the routes of one.
+    server.http.post("/api/jobs/folder", json={"path": str(papers_dir)})
+    schema = schemathesis.openapi.from_url(f"http://127.0.0.1:{server.port}/openapi.json")
     operations = []
     for result in schema.get_all_operations():
         assert isinstance(result, Ok), result  # the service's own schema is always valid

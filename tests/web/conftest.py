@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,9 +36,9 @@ def base_url(server: ServerProcess) -> str:
     return f"http://127.0.0.1:{server.port}"
 
 
-@pytest.fixture
-def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
-    """A fresh desktop-sized page on the service; any script error fails the test."""
+@contextmanager
+def open_page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
+    """A fresh desktop-sized page on a running service; any script error fails the test."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
@@ -51,6 +52,13 @@ def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
     yield opened
     context.close()
     assert errors == [], f"script errors in the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, server: ServerProcess) -> Iterator[Page]:
+    """A page on the `server` fixture's service."""
+    with open_page(browser, server) as opened:
+        yield opened
 
 
 def save_screenshot(page: Page, name: str) -> Path:

@@ -14,7 +14,7 @@ from catalogsvc.settings import Settings
 from tests.conftest import write_papers
 from tests.server_process import ServerProcess
 from tests.web.browser import require_browser
-from tests.web.conftest import TIMEOUT_MS, base_url, save_screenshot
+from tests.web.conftest import open_page, save_screenshot
 
 require_browser()
 
@@ -32,15 +32,8 @@ def keyed_server(settings: Settings) -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def keyed_page(browser: Browser, keyed_server: ServerProcess) -> Iterator[Page]:
-    expect.set_options(timeout=TIMEOUT_MS)
-    context = browser.new_context(base_url=base_url(keyed_server))
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    opened = context.new_page()
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    yield opened
-    context.close()
-    assert errors == [], f"script errors in the page: {errors}"
+    with open_page(browser, keyed_server) as opened:
+        yield opened
 
 
 def test_the_app_asks_for_the_key_then_runs_a_job_with_it(
