@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from catalogsvc.errors import ExtractionFailed, InvalidPDF
 from catalogsvc.pipeline.extract import extract_paper
-from catalogsvc.pipeline.pool import ExtractionPool
+from catalogsvc.pipeline.pool import ExtractFn, ExtractionPool
 from tests.conftest import wait_for_file, write_papers
 from tests.gated_extract import extract_gated, gated_pdf, release
 from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
 
 
+@asynccontextmanager
+async def started_pool(
+    extract: ExtractFn, *, size: int, timeout_s: float, memory_limit_mb: int | None = None
+) -> AsyncIterator[ExtractionPool]:
+    started = ExtractionPool(
+        extract, size=size, timeout_s=timeout_s, memory_limit_mb=memory_limit_mb
+    )
+    await started.start()
+    try:
+        yield started
+    finally:
+        await started.close()
+
+
 @pytest.fixture
 async def pool() -> AsyncIterator[ExtractionPool]:
-    started = ExtractionPool(extract_gated, size=2, timeout_s=2)
-    await started.start()
-    yield started
-    await started.close()
+    async with started_pool(extract_gated, size=2, timeout_s=2) as started:
+        yield started
 
 
 async def test_extracts_papers_in_parallel_workers(pool: ExtractionPool, tmp_path: Path) -> None:
@@ -79,9 +92,9 @@ async def test_cancelling_an_extraction_kills_its_worker_at_once(
 async def test_a_file_needing_more_memory_than_the_limit_fails_alone(
     tmp_path: Path, limit_mb: int | None
 ) -> None:
-    limited = ExtractionPool(extract_paper, size=1, timeout_s=30, memory_limit_mb=limit_mb)
-    await limited.start()
-    try:
+    async with started_pool(
+        extract_paper, size=1, timeout_s=30, memory_limit_mb=limit_mb
+    ) as limited:
         if limit_mb is None:
             assert await limited.run(reserve_memory, str(tmp_path)) == RESERVED_MB
         else:
@@ -90,14 +103,10 @@ async def test_a_file_needing_more_memory_than_the_limit_fails_alone(
             assert "more than 1024 MB (CATALOGSVC_WORKER_MEMORY_MB)" in str(caught.value.detail)
         (paper,) = write_papers(tmp_path, 1)
         assert (await limited.extract(str(paper))).pages == 1
-    finally:
-        await limited.close()
 
 
 async def test_a_file_is_reported_started_only_when_a_worker_takes_it(tmp_path: Path) -> None:
-    single = ExtractionPool(extract_gated, size=1, timeout_s=30)
-    await single.start()
-    try:
+    async with started_pool(extract_gated, size=1, timeout_s=30) as single:
         held = gated_pdf(tmp_path)
         (waiting,) = write_papers(tmp_path, 1)
         started: list[str] = []
@@ -108,11 +117,9 @@ async def test_a_file_is_reported_started_only_when_a_worker_takes_it(tmp_path: 
         second = asyncio.create_task(
             single.extract(str(waiting), on_start=lambda: started.append(waiting.name))
         )
-        await asyncio.sleep(0)  # the second call now waits for the only worker
+        await asyncio.sleep(0)  # one turn of the loop: the second call now waits for the worker
 
         assert started == [held.name]
         release(held)
         await asyncio.gather(first, second)
         assert started == [held.name, waiting.name]
-    finally:
-        await single.close()
