@@ -22,6 +22,8 @@ from catalogsvc.pipeline.identifiers import (
         ("10.1016/0021-9991(86)90093-8", "10.1016/0021-9991(86)90093-8"),
         ("(10.1000/xyz123)", None),
         ("10.12/too-short-prefix", None),
+        ("10.1063/1.2409490\x04", "10.1063/1.2409490"),
+        ("10.1000/a\x00b", "10.1000/a"),
     ],
 )
 def test_normalize_doi_strips_prefixes_and_trailing_punctuation(
@@ -34,6 +36,12 @@ def test_find_dois_tells_labelled_from_unlabelled() -> None:
     text = "DOI: 10.5281/zenodo.4617894 see also 10.1000/other.1)."
 
     assert find_dois(text) == [("10.5281/zenodo.4617894", True), ("10.1000/other.1", False)]
+
+
+def test_find_dois_stops_at_control_characters() -> None:
+    text = "doi: 10.1063/1.2409490\x04\x05Journal of Applied Physics"
+
+    assert find_dois(text) == [("10.1063/1.2409490", True)]
 
 
 def test_find_arxiv_ids_drops_the_version_and_reads_old_style_ids() -> None:

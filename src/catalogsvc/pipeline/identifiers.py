@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+# A DOI ends at white space, quotes, angle brackets or a control character (PDF text layers
+# carry stray ones, e.g. 10.1063/1.2409490\x04).
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\x00-\x1f\x7f]+)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DOI_LABEL = re.compile(r"(?:\bdoi\b\s*[:.]?\s*|doi\.org/|dx\.doi\.org/)$", re.IGNORECASE)
 # New-style ids (0704.0001 onwards) and old-style archive/YYMMNNN ids.
 _ARXIV_LABELLED = re.compile(
@@ -21,7 +24,7 @@ _TRAILING = ".,;:)]}'\u2019\u201d"
 
 def normalize_doi(raw: str) -> str | None:
     """A DOI without URL prefix, trailing punctuation or unbalanced brackets; None if invalid."""
-    doi = raw.strip()
+    doi = _CONTROL.split(raw.strip(), maxsplit=1)[0]
     doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
     doi = re.sub(r"^doi\s*:\s*", "", doi, flags=re.IGNORECASE)
     while doi and doi[-1] in _TRAILING:
