@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvloop
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
@@ -25,6 +26,13 @@ pytest_plugins = ["tests.conftest_llm", "tests.conftest_store"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 CORPUS_DIR = SHARED_DIR / "corpus" / "dev"
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Every async test runs on uvloop, the loop `catalogsvc serve` runs on (uvicorn's "auto")."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture
@@ -101,7 +109,9 @@ async def client_factory(settings: Settings) -> AsyncIterator[ClientFactory]:
     async def build(
         *, classifier_factory: ClassifierFactory | None = None, **overrides: Any
     ) -> ServiceClient:
-        app = create_app(
+        # Building the app reads its static files: done before serving, never on a loop.
+        app = await asyncio.to_thread(
+            create_app,
             settings.model_copy(update=overrides),
             extract=extract_gated,
             classifier_factory=classifier_factory,
@@ -144,7 +154,7 @@ def write_papers(folder: Path, count: int, prefix: str = "paper") -> list[Path]:
 async def wait_for_file(path: Path, timeout: float = 30) -> None:
     """Poll for a file another process creates, with a deadline."""
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not await asyncio.to_thread(path.exists):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{path} did not appear within {timeout} s")
         await asyncio.sleep(0.01)

@@ -36,7 +36,8 @@ async def openai_client(
 ) -> AsyncIterator[AsyncOpenAI]:
     """The real openai client, configured from the environment like the service does."""
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
-    client = create_openai_client(timeout_s=5.0, max_retries=3)
+    # Building the client reads its CA bundle from disk: not on the loop.
+    client = await asyncio.to_thread(create_openai_client, timeout_s=5.0, max_retries=3)
     yield client
     await client.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pymupdf
 
 
@@ -171,6 +172,28 @@ def make_image_only_pdf(path: Path, *, metadata_title: str | None = None) -> Pat
     doc.new_page(width=612, height=792).insert_image(pymupdf.Rect(0, 0, 612, 792), pixmap=pixmap)
     if metadata_title is not None:
         doc.set_metadata({"title": metadata_title})
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def make_scanned_pdf(path: Path, *, title: str, dpi: int = 150, seed: int = 0) -> Path:
+    """Write a scan of a paper's first page: a grainy `dpi` picture of its text, no text layer.
+    The grain makes the page rendered as a PNG several MB, as real scans are."""
+    source = pymupdf.open()
+    page = source.new_page(width=612, height=792)
+    page.insert_text((72, 90), title, fontsize=18, fontname="hebo")
+    page.insert_text((72, 120), "Grace Hopper, Ada Lovelace", fontsize=11)
+    for row, line in enumerate(_wrap("We read scanned pages with a vision model. " * 12, 95)):
+        page.insert_text((72, 160 + row * 12), line, fontsize=9.5)
+    clean = page.get_pixmap(dpi=dpi)
+    source.close()
+    samples = np.frombuffer(clean.samples, dtype=np.uint8)
+    grain = np.random.default_rng(seed).integers(0, 40, size=samples.shape, dtype=np.uint8)
+    grainy = np.clip(samples.astype(np.int16) - grain, 0, 255).astype(np.uint8)
+    scan = pymupdf.Pixmap(pymupdf.csRGB, clean.width, clean.height, grainy.tobytes(), False)
+    doc = pymupdf.open()
+    doc.new_page(width=612, height=792).insert_image(pymupdf.Rect(0, 0, 612, 792), pixmap=scan)
     doc.save(path)
     doc.close()
     return path

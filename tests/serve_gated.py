@@ -15,4 +15,6 @@ from tests.gated_extract import extract_gated
 
 if __name__ == "__main__":
     app = create_app(Settings(), extract=extract_gated)
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    # `catalogsvc serve` leaves uvicorn's loop at "auto", which is uvloop when it is installed
+    # (uvicorn[standard]); naming it makes a missing uvloop an error here, not another loop.
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", loop="uvloop")

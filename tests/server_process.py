@@ -30,6 +30,7 @@ class ServerProcess:
             "CATALOGSVC_ALLOWED_ROOTS": os.pathsep.join(map(str, settings.allowed_roots)),
             "CATALOGSVC_EXTRACT_WORKERS": "1",
             "CATALOGSVC_API_KEYS": ",".join(key.get_secret_value() for key in settings.api_keys),
+            "CATALOGSVC_VISION_MODEL": settings.vision_model or "",
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.serve_gated", str(self.port)],

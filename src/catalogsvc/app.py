@@ -44,7 +44,12 @@ ClassifierFactory = Callable[[Settings], Classifier]
 STORE_WATCH_INTERVAL_S = 0.5
 
 
-def build_classifier(settings: Settings, store: Store, client: AsyncOpenAI | None) -> Classifier:
+def build_classifier(
+    settings: Settings,
+    store: Store,
+    client: AsyncOpenAI | None,
+    request_slots: asyncio.Semaphore,
+) -> Classifier:
     """The LLM classifier when CATALOGSVC_LLM_MODEL is set, else the offline one."""
     if settings.llm_model and client is not None:
         return LLMClassifier(
@@ -52,7 +57,7 @@ def build_classifier(settings: Settings, store: Store, client: AsyncOpenAI | Non
             settings.llm_model,
             cache=StoreClassificationCache(store),
             batch_size=settings.llm_batch_size,
-            max_concurrency=settings.llm_max_concurrency,
+            request_slots=request_slots,
         )
     return OfflineClassifier()
 
@@ -74,8 +79,9 @@ async def open_services(
     classifier_factory: ClassifierFactory | None = None,
 ) -> AsyncIterator[tuple[Services, JobRunner]]:
     """Build every long-lived object, yield them, and stop them in order."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_store_engine(settings.resolved_database_url)
+    await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
+    # Resolving a relative SQLite path and creating its folder touch the disk.
+    engine = await asyncio.to_thread(lambda: create_store_engine(settings.resolved_database_url))
     await asyncio.to_thread(upgrade_schema, engine)
     store = Store(engine)
     bus = EventBus()
@@ -92,17 +98,21 @@ async def open_services(
         memory_limit_mb=settings.worker_memory_mb or None,
     )
     await pool.start()
-    client = build_openai_client(settings)
+    # Building the client reads its CA bundle from disk.
+    client = await asyncio.to_thread(build_openai_client, settings)
+    # One bound for every request to the models, classification and metadata reading alike.
+    request_slots = asyncio.Semaphore(settings.llm_max_concurrency)
     if classifier_factory is not None:
         classifier = classifier_factory(settings)
     else:
-        classifier = build_classifier(settings, store, client)
+        classifier = build_classifier(settings, store, client, request_slots)
     reader = None
     if client is not None:
         reader = MetadataReader(
             client,
             llm_model=settings.llm_model,
             vision_model=settings.vision_model,
+            request_slots=request_slots,
             run_pdf=pool.run,
         )
 

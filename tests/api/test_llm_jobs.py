@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,9 @@ async def test_a_scanned_paper_is_read_by_the_vision_model_in_a_job(
     }
     client = await client_factory(vision_model="fake-vision")
     scanned = make_image_only_pdf(tmp_path / "scan.pdf")
+    content = await asyncio.to_thread(scanned.read_bytes)
     response = await client.http.post(
-        "/api/jobs", files=[("files", (scanned.name, scanned.read_bytes()))]
+        "/api/jobs", files=[("files", (scanned.name, content, "application/pdf"))]
     )
     await client.wait_until_finished(response.json()["id"])
 

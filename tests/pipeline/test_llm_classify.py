@@ -85,7 +85,7 @@ def classifier(
         "fake-model",
         cache=cache or InMemoryClassificationCache(),
         batch_size=batch_size,
-        max_concurrency=max_concurrency,
+        request_slots=asyncio.Semaphore(max_concurrency),
     )
 
 
@@ -157,7 +157,7 @@ async def test_store_cache_keeps_answers_in_the_database(
     openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, tmp_path: Path
 ) -> None:
     """Through the real Store on SQLite, a new classifier over the same database asks nothing."""
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'cache.db'}")
+    engine = await asyncio.to_thread(create_store_engine, f"sqlite:///{tmp_path / 'cache.db'}")
     try:
         await asyncio.to_thread(upgrade_schema, engine)
         cache = StoreClassificationCache(Store(engine))
@@ -165,7 +165,11 @@ async def test_store_cache_keeps_answers_in_the_database(
         papers = make_papers(3, "Mathematics")
         for _ in range(2):
             llm = LLMClassifier(
-                openai_client, "fake-model", cache=cache, batch_size=2, max_concurrency=1
+                openai_client,
+                "fake-model",
+                cache=cache,
+                batch_size=2,
+                request_slots=asyncio.Semaphore(1),
             )
             assignments = await llm.classify(papers, TAXONOMY)
             assert [a.category for a in assignments] == ["Mathematics"] * 3

@@ -6,17 +6,23 @@ import asyncio
 import base64
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from openai import AsyncOpenAI
 
 from catalogsvc.domain import ExtractedPaper, ExtractionMethod
+from catalogsvc.pipeline.classification_cache import InMemoryClassificationCache
 from catalogsvc.pipeline.extract import NO_TEXT_LAYER, extract_paper
+from catalogsvc.pipeline.llm_classify import LLMClassifier
 from catalogsvc.pipeline.llm_extract import METADATA_SCHEMA, MetadataReader
 from tests.fake_openai import FakeOpenAI
 from tests.pdf_factory import make_image_only_pdf, make_paper_pdf
+from tests.pipeline.test_llm_classify import TAXONOMY, make_papers
+
+T = TypeVar("T")
 
 TITLE = "Dark Matter Halos in Nearby Galaxy Clusters"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -34,6 +40,7 @@ def reader(client: AsyncOpenAI, *, llm: bool = True, vision: bool = True) -> Met
         client,
         llm_model="fake-model" if llm else None,
         vision_model="fake-vision" if vision else None,
+        request_slots=asyncio.Semaphore(2),
     )
 
 
@@ -163,3 +170,61 @@ async def test_failed_request_keeps_the_text_path_result_with_a_warning(
     assert refined.method == ExtractionMethod.text
     assert len(refined.warnings) == 1
     assert "malformed JSON" in refined.warnings[0]
+
+
+async def test_an_unexpected_error_keeps_the_text_path_result_with_a_warning(
+    openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Issue 10: rendering a scanned page failed with BlockingIOError and failed the whole job;
+    any error of the second pass now stays with its file, as a warning naming it."""
+    scan = await asyncio.to_thread(make_image_only_pdf, tmp_path / "scan.pdf")
+    extracted = await asyncio.to_thread(extract_paper, str(scan))
+
+    async def broken_pool(read: Callable[[str], T], path: str) -> T:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    vision = MetadataReader(
+        openai_client,
+        llm_model=None,
+        vision_model="fake-vision",
+        request_slots=asyncio.Semaphore(1),
+        run_pdf=broken_pool,
+    )
+    refined = await vision.refine(str(scan), extracted)
+    assert refined.method == ExtractionMethod.text
+    assert refined.warnings == [
+        *extracted.warnings,
+        "reading with a model failed: BlockingIOError: [Errno 11] Resource temporarily unavailable",
+    ]
+    assert fake_openai.requests == []
+
+
+async def test_classification_and_metadata_reading_share_one_request_limit(
+    openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """LLM_MAX_CONCURRENCY bounds all model traffic: with 2 slots shared, 6 metadata readings
+    and 6 classification batches at once never put more than 2 requests in flight."""
+    limit = 2
+    slots = asyncio.Semaphore(limit)
+    path = await asyncio.to_thread(make_image_only_pdf, tmp_path / "scan.pdf")
+    extracted = await asyncio.to_thread(extract_paper, str(path))
+    fake_openai.delay_s = 0.05
+    fake_openai.answer = lambda body: (
+        {"papers": []} if "paper_categories" in json.dumps(body) else metadata()
+    )
+    vision = MetadataReader(
+        openai_client, llm_model=None, vision_model="fake-vision", request_slots=slots
+    )
+    llm = LLMClassifier(
+        openai_client,
+        "fake-model",
+        cache=InMemoryClassificationCache(),
+        batch_size=1,
+        request_slots=slots,
+    )
+    await asyncio.gather(
+        llm.classify(make_papers(6, "Mathematics"), TAXONOMY),
+        *(vision.refine(str(path), extracted) for _ in range(6)),
+    )
+    assert len(fake_openai.requests) == 12
+    assert fake_openai.max_in_flight == limit

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from catalogsvc.errors import ExtractionFailed, InvalidPDF
 from catalogsvc.pipeline.extract import extract_paper
@@ -16,6 +17,13 @@ from tests.conftest import wait_for_file, write_papers
 from tests.gated_extract import extract_gated, gated_pdf, release
 from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
+
+LARGE_ANSWER_BYTES = 8 * 1024 * 1024
+
+
+def read_large_answer(path: str) -> bytes:
+    """An answer many times the size of a pipe's buffer, like a page rendered as a PNG."""
+    return bytes(LARGE_ANSWER_BYTES)
 
 
 @asynccontextmanager
@@ -49,7 +57,7 @@ async def test_invalid_pdf_is_reported_with_its_message(
     pool: ExtractionPool, tmp_path: Path
 ) -> None:
     with pytest.raises(InvalidPDF) as caught:
-        await pool.extract(str(make_not_a_pdf(tmp_path / "notes.pdf")))
+        await pool.extract(str(await asyncio.to_thread(make_not_a_pdf, tmp_path / "notes.pdf")))
     assert caught.value.detail
 
 
@@ -123,3 +131,16 @@ async def test_a_file_is_reported_started_only_when_a_worker_takes_it(tmp_path: 
         release(held)
         await asyncio.gather(first, second)
         assert started == [held.name, waiting.name]
+
+
+async def test_an_answer_larger_than_the_pipe_buffer_arrives_whole_on_uvloop(
+    tmp_path: Path,
+) -> None:
+    """uvloop leaves a descriptor it watched non-blocking; a pool that reads its workers' pipes
+    on the loop then fails a large answer half-read with BlockingIOError (issue 10)."""
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+    async with started_pool(extract_paper, size=2, timeout_s=60) as pool:
+        answers = await asyncio.gather(
+            *(pool.run(read_large_answer, str(tmp_path)) for _ in range(4))
+        )
+    assert [len(answer) for answer in answers] == [LARGE_ANSWER_BYTES] * 4

@@ -21,8 +21,9 @@ UNANSWERED = CategoryAssignment(UNCATEGORIZED, 0.0)
 
 
 class LLMClassifier:
-    """Classifies papers with `model`, `batch_size` papers per request, at most
-    `max_concurrency` requests in flight across all callers, each answer cached."""
+    """Classifies papers with `model`, `batch_size` papers per request, each answer cached;
+    a request is sent only while it holds one of `request_slots`, which the service shares
+    with every other caller of its models (LLM_MAX_CONCURRENCY)."""
 
     def __init__(
         self,
@@ -31,15 +32,15 @@ class LLMClassifier:
         *,
         cache: ClassificationCache,
         batch_size: int,
-        max_concurrency: int,
+        request_slots: asyncio.Semaphore,
     ) -> None:
-        if batch_size < 1 or max_concurrency < 1:
-            raise ValueError("batch_size and max_concurrency must be at least 1")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
         self.client = client
         self.model = model
         self.cache = cache
         self.batch_size = batch_size
-        self._request_slots = asyncio.Semaphore(max_concurrency)
+        self._request_slots = request_slots
 
     @property
     def name(self) -> str:

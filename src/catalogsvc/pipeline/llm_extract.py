@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
@@ -13,12 +14,13 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 
 from catalogsvc.domain import ExtractedPaper, ExtractionMethod
-from catalogsvc.errors import ExtractionFailed, LLMError
+from catalogsvc.errors import CatalogError
 from catalogsvc.llm.client import request_json
 from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
 from catalogsvc.pipeline.extract import NO_TEXT_LAYER
 from catalogsvc.pipeline.first_page import read_first_page_text, render_first_page_png
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 PAGE_TEXT_CHARS = 6000
 RENDER_DPI = 150
@@ -66,9 +68,10 @@ async def run_in_thread(read: Callable[[str], T], path: str) -> T:
 
 class MetadataReader:
     """Second pass over one extracted PDF with the models that are configured (either may be
-    None); a failed request leaves the paper as the text path read it, with a warning.
+    None); any failure leaves the paper as the text path read it, with a warning.
 
-    The service passes the extraction pool as `run_pdf`, so PyMuPDF never runs in its threads.
+    The service passes the extraction pool as `run_pdf`, so PyMuPDF never runs in its threads,
+    and the `request_slots` the classifier also holds, so LLM_MAX_CONCURRENCY bounds both.
     """
 
     def __init__(
@@ -77,11 +80,13 @@ class MetadataReader:
         *,
         llm_model: str | None,
         vision_model: str | None,
+        request_slots: asyncio.Semaphore,
         run_pdf: PdfRunner = run_in_thread,
     ) -> None:
         self.client = client
         self.llm_model = llm_model
         self.vision_model = vision_model
+        self._request_slots = request_slots
         self._run_pdf = run_pdf
 
     async def refine(self, path: str, extracted: ExtractedPaper) -> ExtractedPaper:
@@ -91,8 +96,13 @@ class MetadataReader:
                 return await self._read_image(path, extracted, self.vision_model)
             if self.llm_model and has_missing_fields(extracted):
                 return await self._read_text(path, extracted, self.llm_model)
-        except (LLMError, ExtractionFailed) as error:
-            return replace(extracted, warnings=[*extracted.warnings, error.detail])
+        except CatalogError as error:  # the model's, the client's or the pool's own message
+            return _with_warning(extracted, error.detail)
+        except Exception as error:  # one file's second pass must never fail its job
+            log.exception("reading %s with a model failed", path)
+            return _with_warning(
+                extracted, f"reading with a model failed: {type(error).__name__}: {error}"
+            )
         return extracted
 
     async def _read_image(self, path: str, extracted: ExtractedPaper, model: str) -> ExtractedPaper:
@@ -114,13 +124,18 @@ class MetadataReader:
     async def _ask(
         self, model: str, messages: Sequence[ChatCompletionMessageParam]
     ) -> Mapping[str, Any]:
-        return await request_json(
-            self.client,
-            model=model,
-            messages=messages,
-            schema_name="paper_metadata",
-            schema=METADATA_SCHEMA,
-        )
+        async with self._request_slots:
+            return await request_json(
+                self.client,
+                model=model,
+                messages=messages,
+                schema_name="paper_metadata",
+                schema=METADATA_SCHEMA,
+            )
+
+
+def _with_warning(extracted: ExtractedPaper, warning: str) -> ExtractedPaper:
+    return replace(extracted, warnings=[*extracted.warnings, warning])
 
 
 def lacks_text_layer(extracted: ExtractedPaper) -> bool:

@@ -3,11 +3,14 @@
 Each worker runs one file at a time. A worker that dies, exceeds the per-file
 timeout, or whose caller is cancelled is killed and replaced; only its file fails.
 A memory limit per worker turns a file that would exhaust the machine into a failed file.
+Every send and receive on a worker's pipe runs in the pool's own threads, never on the event
+loop: uvloop leaves a descriptor it watched non-blocking, which breaks large answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import multiprocessing
 import resource
@@ -58,12 +61,35 @@ class _Worker:
     def __init__(self, process: BaseProcess, connection: Connection) -> None:
         self.process = process
         self.connection = connection
+        self.exchange: concurrent.futures.Future[tuple[str, object]] | None = None
 
-    def kill(self) -> None:
+    def ask(self, request: tuple[object, str]) -> tuple[str, object]:
+        """Send one request and wait for its answer, in a pipe thread. A worker that died, or
+        was killed for a timeout or a cancel, answers ("crashed", its exit code)."""
+        try:
+            self.connection.send(request)
+            answer: tuple[str, object] = self.connection.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=5)
+            return ("crashed", self.process.exitcode)
+        return answer
+
+    def dispose(self) -> None:
+        """Kill the process, let its pipe thread see the end, then reap it and close its pipe
+        (closing a pipe another thread still reads could hand its number to a new file)."""
         with contextlib.suppress(Exception):
             self.process.kill()
+        if self.exchange is not None:
+            concurrent.futures.wait([self.exchange])
         self.process.join(timeout=5)
         self.connection.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        with contextlib.suppress(Exception):
+            self.connection.send(None)
+        self.process.join(timeout=2)
+        self.dispose()
 
 
 class ExtractionPool:
@@ -86,6 +112,8 @@ class ExtractionPool:
         self._context.set_forkserver_preload(
             ["catalogsvc.pipeline.extract", "catalogsvc.pipeline.first_page"]
         )
+        # One thread per worker waits on its pipe; the default executor is left to the store.
+        self._pipes = concurrent.futures.ThreadPoolExecutor(size, thread_name_prefix="pool-pipe")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._replacing: set[asyncio.Task[None]] = set()
@@ -96,11 +124,9 @@ class ExtractionPool:
 
     async def close(self) -> None:
         await asyncio.gather(*self._replacing, return_exceptions=True)
-        for worker in list(self._all):
-            with contextlib.suppress(Exception):
-                worker.connection.send(None)
-        await asyncio.gather(*(asyncio.to_thread(self._stop, w) for w in list(self._all)))
+        await asyncio.gather(*(asyncio.to_thread(w.stop) for w in list(self._all)))
         self._all.clear()
+        await asyncio.to_thread(self._pipes.shutdown)
 
     async def extract(
         self, path: str, *, on_start: Callable[[], None] | None = None
@@ -118,35 +144,20 @@ class ExtractionPool:
             on_start()
         healthy = False
         try:
-            request = (read, path)
-            result = await asyncio.wait_for(self._ask(worker, request), timeout=self._timeout_s)
-            healthy = True
+            worker.exchange = self._pipes.submit(worker.ask, (read, path))
+            exchange = asyncio.wrap_future(worker.exchange)
+            result = await asyncio.wait_for(exchange, timeout=self._timeout_s)
+            healthy = result[0] != "crashed"
         except TimeoutError:
             raise ExtractionFailed(
                 f"extraction took longer than {self._timeout_s:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
             ) from None
-        except EOFError:
-            code = worker.process.exitcode
-            raise ExtractionFailed(f"the extraction worker crashed (exit code {code})") from None
         finally:
             if healthy:
                 self._idle.put_nowait(worker)
             else:
                 self._replace_later(worker)
         return cast(T, _unpack(result))
-
-    async def _ask(self, worker: _Worker, request: tuple[object, str]) -> tuple[str, object]:
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        fd = worker.connection.fileno()
-        loop.add_reader(fd, _resolve, ready)
-        try:
-            worker.connection.send(request)
-            await ready
-        finally:
-            loop.remove_reader(fd)
-        answer: tuple[str, object] = worker.connection.recv()
-        return answer
 
     def _replace_later(self, worker: _Worker) -> None:
         """Kill the worker now; reap it and start its successor without holding up the caller."""
@@ -158,7 +169,7 @@ class ExtractionPool:
         task.add_done_callback(self._replacing.discard)
 
     async def _replace(self, worker: _Worker) -> None:
-        await asyncio.to_thread(worker.kill)
+        await asyncio.to_thread(worker.dispose)
         await self._add_worker()
 
     async def _add_worker(self) -> None:
@@ -175,18 +186,6 @@ class ExtractionPool:
         child.close()
         return _Worker(process, parent)
 
-    @staticmethod
-    def _stop(worker: _Worker) -> None:
-        worker.process.join(timeout=2)
-        if worker.process.is_alive():
-            worker.kill()
-        worker.connection.close()
-
-
-def _resolve(ready: asyncio.Future[None]) -> None:
-    if not ready.done():
-        ready.set_result(None)
-
 
 def _unpack(result: tuple[str, object]) -> object:
     kind, value = result
@@ -196,4 +195,6 @@ def _unpack(result: tuple[str, object]) -> object:
         raise InvalidPDF(str(value))
     if kind == "error":
         raise ExtractionFailed(str(value))
+    if kind == "crashed":
+        raise ExtractionFailed(f"the extraction worker crashed (exit code {value})")
     raise CatalogError(f"unexpected answer from an extraction worker: {kind}")
