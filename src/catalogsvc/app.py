@@ -12,6 +12,7 @@ from openai import AsyncOpenAI
 
 from catalogsvc import __version__
 from catalogsvc.api.deps import Services
+from catalogsvc.api.docs import install_docs
 from catalogsvc.api.errors import install_error_handlers
 from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
 from catalogsvc.api.routes.web import mount_web_app
@@ -171,7 +172,10 @@ def create_app(
         version=__version__,
         summary="Turn batches of scholarly PDFs into a classified catalog.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs(app)
     install_error_handlers(app)
     for module in (jobs, catalog, events, taxonomies, health):
         app.include_router(module.router)

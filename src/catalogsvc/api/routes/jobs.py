@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from pydantic import WithJsonSchema
 
 from catalogsvc.api.deps import JobServiceDep
 from catalogsvc.api.schemas import (
@@ -32,10 +33,17 @@ CONFLICT: Responses = {409: {"description": "The job's state does not allow this
 @router.post("/jobs", status_code=ACCEPTED)
 async def submit_upload_job(
     jobs: JobServiceDep,
-    files: Annotated[list[UploadFile], Form(description="One or more PDF files.")],
+    # format: binary is what makes Swagger UI offer a file picker for each item of a list.
+    files: Annotated[
+        list[Annotated[UploadFile, WithJsonSchema({"type": "string", "format": "binary"})]],
+        File(description="One or more PDF files."),
+    ],
     taxonomy: Annotated[
         str | None,
-        Form(description='A built-in taxonomy name, or a JSON list of {"name", "description"}.'),
+        Form(
+            description='A built-in taxonomy name, or a JSON list of {"name", "description"}.',
+            examples=["arxiv"],
+        ),
     ] = None,
 ) -> JobOut:
     """Upload PDFs and start a job over them."""
