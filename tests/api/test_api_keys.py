@@ -86,6 +86,34 @@ async def test_a_key_in_the_query_serves_streams_and_downloads_a_browser_cannot_
     assert wrong.status_code == 404
 
 
+async def test_a_key_in_the_query_opens_no_other_route(
+    client_factory: ClientFactory, papers_dir: Path
+) -> None:
+    """A key in a URL lands in logs and histories, so only streams and downloads take one."""
+    client = await keyed_client(client_factory)
+    job_id = await finished_job_of_a(client, papers_dir)
+    signed = {"access_token": KEY_A}
+    for method, path, body in (
+        ("GET", "/api/jobs", None),
+        ("GET", f"/api/jobs/{job_id}", None),
+        ("GET", f"/api/jobs/{job_id}/papers", None),
+        ("POST", "/api/jobs/folder", {"path": str(papers_dir)}),
+        ("POST", f"/api/jobs/{job_id}/reclassify", None),
+        ("POST", "/api/jobs/cancel", {"ids": [job_id]}),
+        ("DELETE", f"/api/jobs/{job_id}", None),
+    ):
+        response = await client.http.request(method, path, params=signed, json=body)
+        assert response.status_code == 401, (method, path)
+    (paper,) = papers_dir.glob("*.pdf")
+    upload = await client.http.post(
+        "/api/jobs", params=signed, files=[("files", (paper.name, paper.read_bytes()))]
+    )
+    assert upload.status_code == 401
+
+    (only,) = (await client.http.get("/api/jobs", headers=A)).json()["items"]
+    assert only["id"] == job_id
+
+
 async def test_another_key_cannot_cancel_a_running_job(
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 
-from fastapi.security import HTTPBearer
+from fastapi.security import APIKeyQuery, HTTPBearer
 from pydantic import SecretStr
 
 from catalogsvc.errors import NotAuthenticated
@@ -14,8 +14,14 @@ from catalogsvc.errors import NotAuthenticated
 bearer_key = HTTPBearer(
     auto_error=False, description="One of CATALOGSVC_API_KEYS, when the service sets any."
 )
-# Browsers cannot set headers on EventSource streams or download links.
+# Browsers cannot set headers on EventSource streams or download links, so those two routes
+# alone also take the key in the query; elsewhere a key in a URL would only leak into logs.
 KEY_QUERY_PARAMETER = "access_token"
+query_key = APIKeyQuery(
+    name=KEY_QUERY_PARAMETER,
+    auto_error=False,
+    description="The same key, for event streams and catalog downloads only.",
+)
 
 
 def owner_of_key(key: str) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
-from catalogsvc.api.auth import KEY_QUERY_PARAMETER, bearer_key, caller_owner
+from catalogsvc.api.auth import bearer_key, caller_owner, query_key
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.service import JobService
 from catalogsvc.settings import Settings
@@ -30,14 +30,27 @@ def get_services(request: Request) -> Services:
     return services
 
 
-def get_job_service(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)],
-) -> JobService:
-    """The job service as the caller sees it: with API keys, only the key's own jobs."""
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)]
+
+
+def _job_service_for_key(request: Request, key: str | None) -> JobService:
     services = get_services(request)
-    key = credentials.credentials if credentials else request.query_params.get(KEY_QUERY_PARAMETER)
     return services.jobs.scoped_to(caller_owner(services.settings.api_keys, key))
+
+
+def get_job_service(request: Request, credentials: BearerDep) -> JobService:
+    """The job service as the caller sees it: with API keys, only the key's own jobs."""
+    return _job_service_for_key(request, credentials.credentials if credentials else None)
+
+
+def get_job_service_for_signed_url(
+    request: Request,
+    credentials: BearerDep,
+    key_in_query: Annotated[str | None, Depends(query_key)],
+) -> JobService:
+    """As get_job_service, but the key may also come in the URL a browser fetches by itself."""
+    key = credentials.credentials if credentials else key_in_query
+    return _job_service_for_key(request, key)
 
 
 def get_bus(request: Request) -> EventBus:
@@ -46,4 +59,5 @@ def get_bus(request: Request) -> EventBus:
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
+SignedUrlJobServiceDep = Annotated[JobService, Depends(get_job_service_for_signed_url)]
 EventBusDep = Annotated[EventBus, Depends(get_bus)]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from catalogsvc.api.deps import JobServiceDep
+from catalogsvc.api.deps import SignedUrlJobServiceDep
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import JobStillActive
 from catalogsvc.pipeline.catalog import CatalogFormat, catalog_media_types, render_job_catalog
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api", tags=["catalog"])
     },
 )
 async def download_catalog(
-    jobs: JobServiceDep,
+    jobs: SignedUrlJobServiceDep,
     job_id: str,
     format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
         CatalogFormat.markdown

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from catalogsvc.api.deps import EventBusDep, JobServiceDep
+from catalogsvc.api.deps import EventBusDep, SignedUrlJobServiceDep
 from catalogsvc.api.schemas import JobOut
 from catalogsvc.domain import JobStatus
 
@@ -23,7 +23,9 @@ router = APIRouter(prefix="/api", tags=["events"])
         404: {"description": "No job with this id"},
     },
 )
-async def job_events(jobs: JobServiceDep, bus: EventBusDep, job_id: str) -> EventSourceResponse:
+async def job_events(
+    jobs: SignedUrlJobServiceDep, bus: EventBusDep, job_id: str
+) -> EventSourceResponse:
     """Stream the job's events; the first is its current state, the last its terminal status."""
     await jobs.get_job(job_id)
 
