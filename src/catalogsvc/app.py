@@ -16,6 +16,7 @@ from catalogsvc.api.docs import install_docs
 from catalogsvc.api.errors import install_error_handlers
 from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
 from catalogsvc.api.routes.web import mount_web_app
+from catalogsvc.api.upload_limit import UploadSizeLimit
 from catalogsvc.domain import Taxonomy
 from catalogsvc.jobs.context import CancelScope, JobContext
 from catalogsvc.jobs.events import EventBus
@@ -180,4 +181,9 @@ def create_app(
     for module in (jobs, catalog, events, taxonomies, health):
         app.include_router(module.router)
     mount_web_app(app)
+    app.add_middleware(
+        UploadSizeLimit,
+        max_upload_mb=settings.max_upload_mb,
+        routes=[("POST", app.url_path_for("submit_upload_job"))],
+    )
     return app
