@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from catalogsvc.domain import JobKind, JobPhase, JobStatus
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.models import JobRow, utc_now
-from catalogsvc.store.repository import Store
+from catalogsvc.store.repository import NewFile, Store
 from tests.postgres_server import PostgresServer
 
 
@@ -34,8 +34,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     engine.dispose()
 
 
-def new_running_job(store: Store, job_id: str, replica: str | None = None) -> str:
-    """A running job without files, held by `replica` with a lease renewed just now."""
+def new_running_job(
+    store: Store, job_id: str, replica: str | None = None, files: Sequence[NewFile] = ()
+) -> str:
+    """A running job with `files`, held by `replica` with a lease renewed just now."""
     store.create_job(
         JobRow(
             id=job_id,
@@ -47,6 +49,6 @@ def new_running_job(store: Store, job_id: str, replica: str | None = None) -> st
             replica=replica,
             lease_renewed_at=utc_now(),
         ),
-        [],
+        files,
     )
     return job_id

@@ -35,6 +35,7 @@ from catalogsvc.pipeline.pool import ExtractFn, ExtractionPool
 from catalogsvc.pipeline.run import run_pipeline
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
+from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.models import JobRow
 from catalogsvc.store.repository import Store
 
@@ -85,7 +86,9 @@ async def open_services(
     # Resolving a relative SQLite path and creating its folder touch the disk.
     engine = await asyncio.to_thread(lambda: create_store_engine(settings.resolved_database_url))
     await asyncio.to_thread(upgrade_schema, engine)
-    store = Store(engine)
+    reserve = DiskReserve(settings.disk_reserve_path, settings.disk_reserve_mb * 1024 * 1024)
+    await asyncio.to_thread(reserve.restore)
+    store = Store(engine, reserve)
     bus = EventBus()
     transitions = JobTransitions(store, bus)
     replica = Replica.of_this_process(settings)

@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalogsvc.app import create_app, open_services
-from catalogsvc.domain import JobStatus, Paper
+from catalogsvc.domain import JobPhase, JobStatus, Paper
 from catalogsvc.errors import CatalogError, JobConflict
 from catalogsvc.jobs.service import JobService, JobSnapshot
-from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
+from catalogsvc.pipeline.catalog import CatalogFormat, is_partial, render_job_catalog
 from catalogsvc.pipeline.extract import extract_paper
 from catalogsvc.pipeline.pool import ExtractFn
 from catalogsvc.pipeline.taxonomies import resolve_taxonomy
@@ -155,16 +155,17 @@ def _write_outcome(final: JobSnapshot, papers: list[Paper], args: argparse.Names
     formats: list[str] | None = args.format
     job_id = final.job.id
     status = JobStatus(final.job.status)
+    progress = final.progress
+    partial = is_partial(
+        status,
+        JobPhase(final.job.phase),
+        files_done=progress.files_done,
+        files_total=progress.files_total,
+    )
     out.mkdir(parents=True, exist_ok=True)
     for fmt in formats or [f.value for f in CatalogFormat]:
-        rendered = render_job_catalog(
-            CatalogFormat(fmt),
-            papers,
-            job_id=job_id,
-            partial=status is not JobStatus.completed,
-        )
+        rendered = render_job_catalog(CatalogFormat(fmt), papers, job_id=job_id, partial=partial)
         (out / rendered.filename).write_bytes(rendered.content)
-    progress = final.progress
     console.print(
         f"job {job_id}: [bold]{status}[/bold]; {progress.files_done}/{progress.files_total} files, "
         f"{progress.files_failed} failed, {progress.papers} papers; catalogs in {out}"

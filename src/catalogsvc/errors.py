@@ -35,6 +35,10 @@ class JobNotResumable(JobConflict):
     """Only cancelled, failed or interrupted jobs can be resumed."""
 
 
+class JobAlreadyResumed(JobConflict):
+    """The job was already resumed by another job."""
+
+
 class InvalidInput(CatalogError):
     """The request is not valid."""
 
@@ -63,6 +67,14 @@ class NotAFolder(InvalidInput):
 
 class UploadTooLarge(CatalogError):
     """The upload is larger than CATALOGSVC_MAX_UPLOAD_MB."""
+
+
+class StorageFull(CatalogError):
+    """The disk is full: free some space (deleting finished jobs frees theirs) and try again."""
+
+    @classmethod
+    def because(cls, cause: BaseException) -> StorageFull:
+        return cls(f"{cls().detail} ({cause})")
 
 
 class InvalidPDF(CatalogError):

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Address space of each extraction worker (Linux); 0: no limit.",
     )
+    disk_reserve_mb: int = Field(
+        default=16,
+        ge=0,
+        description="Spare space kept in DATA_DIR and given up when the disk is full, so that "
+        "jobs can still end, be cancelled and be deleted; 0: none.",
+    )
     classify_batch_size: int = Field(default=32, ge=1)
     llm_model: str | None = Field(default=None, description="Set: classify with this chat model.")
     vision_model: str | None = Field(default=None, description="Set: read scanned pages with it.")
@@ -81,3 +87,7 @@ class Settings(BaseSettings):
     @property
     def catalogs_dir(self) -> Path:
         return self.data_dir / "catalogs"
+
+    @property
+    def disk_reserve_path(self) -> Path:
+        return self.data_dir / "disk-reserve"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.gated_extract import extraction_count, release
@@ -38,30 +41,47 @@ async def test_resume_of_a_cancelled_job_extracts_only_the_rest_and_completes(
     assert (await client.http.get(f"/api/jobs/{parent['id']}")).json()["status"] == "cancelled"
 
 
-async def test_resume_with_retry_failed_runs_failed_files_again(
-    client: ServiceClient, papers_dir: Path
-) -> None:
-    write_papers(papers_dir, 1)
-    broken = make_corrupt_pdf(papers_dir / "broken.pdf")
-    parent, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
+async def stopped_job_with_a_failed_file(client: ServiceClient, folder: Path) -> str:
+    """A cancelled job whose broken file failed; the file is repaired afterwards."""
+    folder.mkdir(exist_ok=True)
+    write_papers(folder, 1)
+    broken = make_corrupt_pdf(folder / "broken.pdf")
+    parent, gated = await client.start_held_job(folder, "z-gated.pdf")
+    deadline = time.monotonic() + 30
+    while "failed" not in [f["state"] for f in await job_files(client, parent["id"])]:
+        assert time.monotonic() < deadline, "the broken file did not fail in time"
+        await asyncio.sleep(0.01)
     await client.http.post(f"/api/jobs/{parent['id']}/cancel")
     await client.wait_until_finished(parent["id"])
     release(gated)
     make_paper_pdf(broken, title="Now Repaired and Readable", authors=["Fixed Author"])
+    return str(parent["id"])
 
-    plain = await client.http.post(f"/api/jobs/{parent['id']}/resume")
-    plain_done = await client.wait_until_finished(plain.json()["id"])
-    assert plain_done["progress"]["files_failed"] == 1
-    assert plain_done["status"] == "completed"
-    assert extraction_count(papers_dir, "broken.pdf") == 1
 
+async def job_files(client: ServiceClient, job_id: str) -> list[dict[str, Any]]:
+    files: list[dict[str, Any]] = (await client.http.get(f"/api/jobs/{job_id}/files")).json()
+    return files
+
+
+async def test_resume_with_retry_failed_runs_failed_files_again(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    plain_parent = await stopped_job_with_a_failed_file(client, papers_dir / "plain")
+    retried_parent = await stopped_job_with_a_failed_file(client, papers_dir / "retried")
+
+    plain = await client.http.post(f"/api/jobs/{plain_parent}/resume")
     retried = await client.http.post(
-        f"/api/jobs/{parent['id']}/resume", json={"retry_failed": True}
+        f"/api/jobs/{retried_parent}/resume", json={"retry_failed": True}
     )
+    plain_done = await client.wait_until_finished(plain.json()["id"])
     retried_done = await client.wait_until_finished(retried.json()["id"])
+
+    assert plain_done["status"] == retried_done["status"] == "completed"
+    assert plain_done["progress"]["files_failed"] == 1
+    assert extraction_count(papers_dir / "plain", "broken.pdf") == 1
     assert retried_done["progress"]["files_failed"] == 0
     assert retried_done["progress"]["papers"] == 3
-    assert extraction_count(papers_dir, "broken.pdf") == 2
+    assert extraction_count(papers_dir / "retried", "broken.pdf") == 2
 
 
 async def test_resume_of_a_completed_job_is_409(client: ServiceClient, papers_dir: Path) -> None:

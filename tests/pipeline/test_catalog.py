@@ -15,8 +15,8 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from catalogsvc.domain import Paper
-from catalogsvc.pipeline.catalog import CatalogFormat, render_catalog
+from catalogsvc.domain import JobPhase, JobStatus, Paper
+from catalogsvc.pipeline.catalog import CatalogFormat, is_partial, render_catalog
 from catalogsvc.pipeline.catalog_formats.contents import PARTIAL_NOTICE, group_by_category
 from catalogsvc.pipeline.catalog_formats.names import PersonName, split_person_name
 from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
@@ -583,3 +583,20 @@ def test_ris_keeps_newlines_in_values_from_breaking_records(papers: list[Paper])
     assert revisited["abstract"] == 'Commas, "quotes" and newlines.'
     assert revisited["authors"] == ["LeCun, Yann", "Bengio, Yoshua"]
     assert records[SCRIPT_TITLE]["authors"] == ["van der Waals, Ludwig"]
+
+
+@pytest.mark.parametrize(
+    ("status", "phase", "files_done", "partial"),
+    [
+        (JobStatus.completed, JobPhase.done, 3, False),
+        (JobStatus.cancelled, JobPhase.extracting, 2, True),
+        (JobStatus.cancelled, JobPhase.classifying, 3, True),
+        (JobStatus.cancelled, JobPhase.cataloging, 3, False),
+        (JobStatus.failed, JobPhase.cataloging, 3, False),
+    ],
+)
+def test_only_a_catalog_missing_files_or_categories_is_partial(
+    status: JobStatus, phase: JobPhase, files_done: int, partial: bool
+) -> None:
+    """A job stopped while writing its catalog had read and classified all of its files."""
+    assert is_partial(status, phase, files_done=files_done, files_total=3) is partial

@@ -14,6 +14,7 @@ from catalogsvc.errors import (
     JobNotFound,
     NotAuthenticated,
     PathNotAllowed,
+    StorageFull,
     UploadTooLarge,
 )
 
@@ -24,6 +25,7 @@ STATUS_BY_ERROR: dict[type[CatalogError], int] = {
     PathNotAllowed: status.HTTP_403_FORBIDDEN,
     UploadTooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
+    StorageFull: status.HTTP_507_INSUFFICIENT_STORAGE,
 }
 
 

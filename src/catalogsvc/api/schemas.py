@@ -49,6 +49,7 @@ class JobOut(BaseModel):
                     "end_time": None,
                     "cancel_requested_at": None,
                     "parent_id": None,
+                    "resumed_by": None,
                     "taxonomy": {"name": "research-fields", "categories": []},
                     "classifier": "offline",
                     "timings": {"extracting": 1.25},
@@ -73,6 +74,7 @@ class JobOut(BaseModel):
     end_time: datetime | None
     cancel_requested_at: datetime | None
     parent_id: str | None
+    resumed_by: str | None = Field(description="The job that resumed this one, if any.")
     taxonomy: TaxonomyOut
     classifier: str = Field(examples=["offline", "openai:gpt-4o-mini"])
     timings: dict[str, float] = Field(examples=[{"extracting": 3.2, "classifying": 0.1}])
@@ -92,6 +94,7 @@ class JobOut(BaseModel):
             end_time=job.end_time,
             cancel_requested_at=job.cancel_requested_at,
             parent_id=job.parent_id,
+            resumed_by=job.resumed_by,
             taxonomy=TaxonomyOut.model_validate(job.taxonomy),
             classifier=job.classifier,
             timings=job.timings,

@@ -113,13 +113,17 @@ class JobContext:
 
     def close_phase(self) -> dict[str, float]:
         """Add the time spent in the current phase to the timings, and return them."""
+        self.timings = self.elapsed_timings()
+        self._phase = None
+        return dict(self.timings)
+
+    def elapsed_timings(self) -> dict[str, float]:
+        """The timings so far, the current phase's time included, without closing it."""
+        timings = dict(self.timings)
         if self._phase is not None:
             elapsed = time.monotonic() - self._phase_started
-            self.timings[self._phase.value] = round(
-                self.timings.get(self._phase.value, 0.0) + elapsed, 4
-            )
-            self._phase = None
-        return dict(self.timings)
+            timings[self._phase.value] = round(timings.get(self._phase.value, 0.0) + elapsed, 4)
+        return timings
 
     def publish(self, kind: str, data: dict[str, Any]) -> None:
         self.bus.publish(self.job_id, kind, data)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.context import CancelScope, JobCancelled, JobContext, StopReason
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.models import JobRow
@@ -17,6 +18,9 @@ Pipeline = Callable[[JobContext], Awaitable[None]]
 ContextFactory = Callable[[JobRow, CancelScope], JobContext]
 
 SHUTDOWN_REASON = "Interrupted: the server shut down; resume the job to finish it"
+# A final state the store refuses (a full disk) is asked again, less and less often.
+FINAL_WRITE_FIRST_RETRY_S = 0.5
+FINAL_WRITE_MAX_RETRY_S = 30.0
 
 
 class JobRunner:
@@ -36,6 +40,7 @@ class JobRunner:
         self._slots = asyncio.Semaphore(max_concurrent_jobs)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._scopes: dict[str, CancelScope] = {}
+        self._contexts: dict[str, JobContext] = {}
         self._started: set[str] = set()
 
     def launch(self, job: JobRow) -> None:
@@ -55,6 +60,11 @@ class JobRunner:
         task = self._tasks.get(job_id)
         if task is not None and job_id not in self._started:
             task.cancel()
+
+    def timings_of(self, job_id: str) -> dict[str, float] | None:
+        """The phase timings of a job running here, the current phase's time so far included."""
+        context = self._contexts.get(job_id)
+        return context.elapsed_timings() if context is not None else None
 
     async def watch_store(self, interval_s: float) -> None:
         """Stop local jobs whose row another process ended (a cancel through another replica)."""
@@ -107,6 +117,7 @@ class JobRunner:
 
     async def _run_started(self, job: JobRow, scope: CancelScope) -> None:
         context = self._context_factory(job, scope)
+        self._contexts[job.id] = context
         try:
             await self._pipeline(context)
         except (JobCancelled, asyncio.CancelledError):
@@ -114,19 +125,38 @@ class JobRunner:
             return
         except Exception as exc:
             log.exception("job %s failed", job.id)
-            reason = f"{type(exc).__name__}: {exc}"
-            await asyncio.shield(self._transitions.fail(job.id, reason, context.close_phase()))
+            reason = exc.detail if isinstance(exc, CatalogError) else f"{type(exc).__name__}: {exc}"
+            timings = context.close_phase()
+            await asyncio.shield(
+                _until_stored(lambda: self._transitions.fail(job.id, reason, timings))
+            )
             return
-        await asyncio.shield(self._transitions.complete(job.id, context.close_phase()))
+        timings = context.close_phase()
+        await asyncio.shield(_until_stored(lambda: self._transitions.complete(job.id, timings)))
 
     async def _after_stop(self, job_id: str, scope: CancelScope, timings: dict[str, float]) -> None:
-        # A user cancel was written by the service before the event fired.
+        # A user cancel was written, with the timings of that moment, before the event fired.
         if scope.reason is not StopReason.user_cancel:
-            await self._transitions.interrupt(job_id, SHUTDOWN_REASON)
-        if timings:
-            await self._transitions.record_timings(job_id, timings)
+            await _until_stored(
+                lambda: self._transitions.interrupt(job_id, SHUTDOWN_REASON, timings=timings)
+            )
 
     def _forget(self, job_id: str) -> None:
         self._tasks.pop(job_id, None)
         self._scopes.pop(job_id, None)
+        self._contexts.pop(job_id, None)
         self._started.discard(job_id)
+
+
+async def _until_stored(write: Callable[[], Awaitable[bool]]) -> None:
+    """Write a job's final state, asking again while the store refuses it (a full disk gives
+    way once its reserve or some space is freed), so that no job stays active for good."""
+    delay = FINAL_WRITE_FIRST_RETRY_S
+    while True:
+        try:
+            await write()
+            return
+        except Exception:
+            log.exception("could not record a job's final state; trying again in %g s", delay)
+        await asyncio.sleep(delay)
+        delay = min(2 * delay, FINAL_WRITE_MAX_RETRY_S)

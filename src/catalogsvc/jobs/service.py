@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, Literal
 
 from catalogsvc.domain import (
@@ -22,15 +20,15 @@ from catalogsvc.domain import (
 )
 from catalogsvc.errors import (
     InvalidInput,
+    JobAlreadyResumed,
     JobNotCancellable,
     JobNotFound,
     JobNotResumable,
     JobStillActive,
     NotAFolder,
-    PathNotAllowed,
-    UploadTooLarge,
 )
 from catalogsvc.jobs.context import StopReason
+from catalogsvc.jobs.inputs import allowed_folder, folder_files, remove_job_files, save_uploads
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.transitions import JobTransitions
@@ -98,27 +96,21 @@ class JobService:
         if not uploads:
             raise InvalidInput("at least one file is required", field="files")
         job_id = uuid.uuid4().hex
-        folder = self._settings.uploads_dir / job_id
+        # Stored absolute, so that paths compare equal whatever folder the service started in.
+        folder = self._settings.uploads_dir.resolve() / job_id
         limit = self._settings.max_upload_mb * 1024 * 1024
-        try:
-            files = await asyncio.to_thread(_save_uploads, uploads, folder, limit)
-        except UploadTooLarge:
-            await asyncio.to_thread(shutil.rmtree, folder, True)
-            raise
+        files = await asyncio.to_thread(save_uploads, uploads, folder, limit)
         return await self._create(job_id, JobKind.process, taxonomy, files, "upload", self._owner)
 
     async def submit_folder(self, path: str, *, recursive: bool, taxonomy: Taxonomy) -> JobSnapshot:
         """Start a job over the PDFs of a server folder inside CATALOGSVC_ALLOWED_ROOTS."""
-        folder = await asyncio.to_thread(self._allowed_folder, path)
-        pattern = "**/*" if recursive else "*"
-        found = await asyncio.to_thread(
-            lambda: sorted(
-                p for p in folder.glob(pattern) if p.suffix.lower() == ".pdf" and p.is_file()
-            )
+        roots, data_dir = self._settings.allowed_roots, self._settings.data_dir
+        folder = await asyncio.to_thread(allowed_folder, path, roots, data_dir)
+        files = await asyncio.to_thread(
+            lambda: folder_files(folder, recursive=recursive, roots=roots, data_dir=data_dir)
         )
-        if not found:
+        if not files:
             raise NotAFolder(f"no PDF files in {folder}")
-        files = [NewFile(str(p.relative_to(folder)), str(p)) for p in found]
         return await self._create(
             uuid.uuid4().hex, JobKind.process, taxonomy, files, str(folder), self._owner
         )
@@ -145,7 +137,7 @@ class JobService:
         """True if this call cancelled the job, False if it was cancelled already."""
         if self._owner is not None:
             await self._require(job_id)
-        if await self._transitions.cancel(job_id):
+        if await self._transitions.cancel(job_id, self._runner.timings_of(job_id)):
             self._runner.stop(job_id, StopReason.user_cancel)
             return True
         job = await self._require(job_id)
@@ -156,6 +148,8 @@ class JobService:
     async def resume_job(self, job_id: str, *, retry_failed: bool) -> JobSnapshot:
         """A new job over the parent's unfinished files, reusing the papers already extracted."""
         parent = await self._require(job_id)
+        if parent.resumed_by is not None:
+            raise _already_resumed(parent)
         if parent.status not in RESUMABLE_STATUSES:
             raise JobNotResumable(
                 f"job {job_id} is {parent.status}; only cancelled, failed or "
@@ -173,6 +167,7 @@ class JobService:
             parent.source,
             parent.owner,
             parent_id=parent.id,
+            resumes=True,
         )
 
     async def reclassify_job(self, job_id: str, taxonomy: Taxonomy | None) -> JobSnapshot:
@@ -199,7 +194,8 @@ class JobService:
         if job.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {job.status}; cancel it first")
         unused, still_used = await asyncio.to_thread(self._store.delete_job, job_id)
-        await asyncio.to_thread(self._remove_files, job_id, unused, still_used)
+        uploads, catalogs = self._settings.uploads_dir.resolve(), self._settings.catalogs_dir
+        await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, unused, still_used)
 
     async def get_job(self, job_id: str) -> JobSnapshot:
         job = await self._require(job_id)
@@ -241,6 +237,8 @@ class JobService:
         source: str,
         owner: str | None,
         parent_id: str | None = None,
+        *,
+        resumes: bool = False,
     ) -> JobSnapshot:
         row = JobRow(
             id=job_id,
@@ -255,9 +253,23 @@ class JobService:
             replica=self._replica.name,
             lease_renewed_at=utc_now(),
         )
-        job = await asyncio.to_thread(self._store.create_job, row, files)
-        self._runner.launch(job)
+        if not await asyncio.to_thread(self._store.create_job, row, files, resumes=resumes):
+            assert parent_id is not None  # only a job with a parent can lose its creation
+            raise await self._parent_refusal(parent_id)
+        if self._store.reserve is not None:
+            await asyncio.to_thread(self._store.reserve.restore)
+        self._runner.launch(row)
         return await self.get_job(job_id)
+
+    async def _parent_refusal(self, parent_id: str) -> Exception:
+        """Why a job over `parent_id` was not created: the parent was deleted, resumed by
+        another request, or is active again (it cannot be, but say so rather than guess)."""
+        parent = await asyncio.to_thread(self._store.get_job, parent_id)
+        if parent is None:
+            return JobNotFound(f"no job with id {parent_id!r}")
+        if parent.resumed_by is not None:
+            return _already_resumed(parent)
+        return JobStillActive(f"job {parent_id} is {parent.status}")
 
     async def _require(self, job_id: str) -> JobRow:
         job = await asyncio.to_thread(self._store.get_job, job_id)
@@ -280,58 +292,8 @@ class JobService:
             carried.append(NewFile(file.file_name, file.path, state, error, paper))
         return carried
 
-    def _allowed_folder(self, path: str) -> Path:
-        try:
-            folder = Path(path).expanduser().resolve()
-        except (ValueError, RuntimeError) as error:  # a NUL byte; "~name" of no known user
-            raise NotAFolder(f"{path!r} is not a usable path ({error})") from error
-        roots = [root.expanduser().resolve() for root in self._settings.allowed_roots]
-        if not any(folder == root or folder.is_relative_to(root) for root in roots):
-            raise PathNotAllowed(
-                f"{path} lies outside CATALOGSVC_ALLOWED_ROOTS"
-                + ("" if roots else " (none are configured)")
-            )
-        if not _is_folder(folder):
-            raise NotAFolder(f"{path} is not a folder")
-        return folder
 
-    def _remove_files(self, job_id: str, unused: Sequence[str], still_used: Sequence[str]) -> None:
-        uploads = self._settings.uploads_dir.resolve()
-        job_uploads = uploads / job_id
-        # A resumed or reclassified job may still read its parent's uploads.
-        if not any(Path(p).resolve().is_relative_to(job_uploads) for p in still_used):
-            shutil.rmtree(job_uploads, ignore_errors=True)
-        for path in unused:
-            candidate = Path(path).resolve()
-            if candidate.is_relative_to(uploads):
-                candidate.unlink(missing_ok=True)
-        shutil.rmtree(self._settings.catalogs_dir / job_id, ignore_errors=True)
-
-
-def _save_uploads(
-    uploads: Sequence[tuple[str, BinaryIO]], folder: Path, limit: int
-) -> list[NewFile]:
-    folder.mkdir(parents=True, exist_ok=True)
-    total = 0
-    files = []
-    for position, (name, stream) in enumerate(uploads):
-        safe_name = Path(name or f"file-{position}.pdf").name or f"file-{position}.pdf"
-        target = folder / f"{position:05d}-{safe_name}"
-        with target.open("wb") as out:
-            while chunk := stream.read(1024 * 1024):
-                total += len(chunk)
-                if total > limit:
-                    raise UploadTooLarge(
-                        f"the upload exceeds CATALOGSVC_MAX_UPLOAD_MB ({limit // (1024 * 1024)} MB)"
-                    )
-                out.write(chunk)
-        files.append(NewFile(safe_name, str(target)))
-    return files
-
-
-def _is_folder(path: Path) -> bool:
-    """Whether `path` is a folder; a name too long for the file system is not one."""
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+def _already_resumed(parent: JobRow) -> JobAlreadyResumed:
+    return JobAlreadyResumed(
+        f"job {parent.id} was already resumed by job {parent.resumed_by}; resume that one instead"
+    )

@@ -59,29 +59,32 @@ class JobTransitions:
             timings=timings,
         )
 
-    async def cancel(self, job_id: str) -> bool:
+    async def cancel(self, job_id: str, timings: dict[str, float] | None = None) -> bool:
+        """Cancel the job; `timings`, when the caller knows them, are its final timings."""
         now = utc_now()
+        values = _with_timings(
+            {"end_time": now, "cancel_requested_at": now, "error": CANCELLED_BY_USER}, timings
+        )
         return await self._move(
-            job_id,
-            ACTIVE_STATUSES,
-            JobStatus.cancelled,
-            CANCELLED_BY_USER,
-            end_time=now,
-            cancel_requested_at=now,
-            error=CANCELLED_BY_USER,
+            job_id, ACTIVE_STATUSES, JobStatus.cancelled, CANCELLED_BY_USER, **values
         )
 
     async def interrupt(
-        self, job_id: str, reason: str, *, lease_expired_before: datetime | None = None
+        self,
+        job_id: str,
+        reason: str,
+        *,
+        timings: dict[str, float] | None = None,
+        lease_expired_before: datetime | None = None,
     ) -> bool:
+        values = _with_timings({"end_time": utc_now(), "error": reason}, timings)
         return await self._move(
             job_id,
             ACTIVE_STATUSES,
             JobStatus.interrupted,
             reason,
             lease_expired_before=lease_expired_before,
-            end_time=utc_now(),
-            error=reason,
+            **values,
         )
 
     async def interrupt_abandoned_jobs(self, replica: Replica, *, at_start: bool) -> list[str]:
@@ -123,10 +126,6 @@ class JobTransitions:
         if changed:
             self._bus.publish(job_id, "phase", {"phase": phase.value, "timings": timings})
 
-    async def record_timings(self, job_id: str, timings: dict[str, float]) -> None:
-        """Keep the phase timings of a job that ended by cancel or interrupt."""
-        await asyncio.to_thread(self._store.set_timings, job_id, timings)
-
     async def _move(
         self,
         job_id: str,
@@ -158,3 +157,8 @@ class JobTransitions:
             )
             self._bus.publish(job_id, "status", {"status": target.value, "reason": reason})
         return won
+
+
+def _with_timings(values: dict[str, Any], timings: dict[str, float] | None) -> dict[str, Any]:
+    """`values`, with the job's final timings when they are known."""
+    return values if timings is None else {**values, "timings": timings}

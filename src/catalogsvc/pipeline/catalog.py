@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from catalogsvc.domain import Paper
+from catalogsvc.domain import JobPhase, JobStatus, Paper
 from catalogsvc.pipeline.catalog_formats.bibtex_library import render_bibtex
 from catalogsvc.pipeline.catalog_formats.contents import (
     CatalogHeader,
@@ -83,6 +83,14 @@ def render_catalog(
         media_type=spec.media_type,
         filename=f"catalog-{safe_job_id}.{spec.extension}",
     )
+
+
+def is_partial(status: JobStatus, phase: JobPhase, *, files_done: int, files_total: int) -> bool:
+    """Whether an ended job's catalog lacks papers or categories: it stopped before every file
+    was read and every paper classified (a job stopped while writing its catalog lacks none)."""
+    if status is JobStatus.completed:
+        return False
+    return files_done < files_total or phase not in (JobPhase.cataloging, JobPhase.done)
 
 
 def render_job_catalog(

@@ -51,13 +51,9 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState |
             extracted = await context.race(context.metadata_reader.refine(file.path, extracted))
     except JobCancelled:
         return None
-    except CatalogError as exc:
-        await asyncio.to_thread(
-            context.store.record_file_outcome, file.id, FileState.failed, exc.detail
-        )
-        context.publish(
-            "file", {"file_name": file.file_name, "state": "failed", "error": exc.detail}
-        )
+    except Exception as exc:  # a failure while reading one file fails that file, never the job
+        detail = exc.detail if isinstance(exc, CatalogError) else f"{type(exc).__name__}: {exc}"
+        await _record_outcome(context, file, FileState.failed, detail)
         return FileState.failed
     async with context.recording:
         return await record_extracted(context, file, extracted)
@@ -67,20 +63,33 @@ async def record_extracted(
     context: JobContext, file: JobFileRow, extracted: ExtractedPaper
 ) -> FileState:
     """Store the paper, or skip the file when the job already has a paper with its content."""
-    assert file.id is not None
     twin = await asyncio.to_thread(
         context.store.find_paper_by_sha256, context.job_id, extracted.sha256
     )
     if twin is not None:
         note = f"same content as {twin.file_name}"
-        await asyncio.to_thread(context.store.record_file_outcome, file.id, FileState.skipped, note)
-        context.publish("file", {"file_name": file.file_name, "state": "skipped", "error": note})
+        await _record_outcome(context, file, FileState.skipped, note)
         return FileState.skipped
     paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
+    if paper is None:
+        raise JobCancelled  # the job ended meanwhile; its history stays as it was then
     context.publish(
         "file", {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()}
     )
     return FileState.done
+
+
+async def _record_outcome(
+    context: JobContext, file: JobFileRow, state: FileState, error: str
+) -> None:
+    """Record a failed or skipped file; stop if the job ended meanwhile."""
+    assert file.id is not None
+    recorded = await asyncio.to_thread(
+        context.store.record_file_outcome, context.job_id, file.id, state, error
+    )
+    if not recorded:
+        raise JobCancelled
+    context.publish("file", {"file_name": file.file_name, "state": state.value, "error": error})
 
 
 async def classify_papers(context: JobContext) -> None:
@@ -91,7 +100,8 @@ async def classify_papers(context: JobContext) -> None:
         batch = papers[start : start + size]
         assignments = await context.race(context.classifier.classify(batch, context.taxonomy))
         pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
-        await asyncio.to_thread(context.store.set_categories, pairs)
+        if not await asyncio.to_thread(context.store.set_categories, context.job_id, pairs):
+            raise JobCancelled
         context.publish("progress", {"classified": start + len(batch), "papers": len(papers)})
 
 

@@ -8,7 +8,11 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.engine.url import make_url
+
+from catalogsvc.errors import StorageFull
+from catalogsvc.store.disk_space import is_out_of_space
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -17,12 +21,22 @@ def create_store_engine(url: str) -> Engine:
     """Build the engine; SQLite gets WAL, a busy timeout and cross-thread use."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-    event.listen(engine, "connect", _configure_sqlite)
+        engine = create_engine(url, pool_pre_ping=True)
+    else:
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "handle_error", _report_full_disk)
     return engine
+
+
+def _report_full_disk(context: ExceptionContext) -> StorageFull | None:
+    """A database write that failed for want of space raises StorageFull, the domain's word
+    for it, whichever driver reported it."""
+    if is_out_of_space(context.original_exception):
+        return StorageFull.because(context.original_exception)
+    return None
 
 
 def _configure_sqlite(connection: Any, _record: Any) -> None:

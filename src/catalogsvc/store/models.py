@@ -29,6 +29,7 @@ class JobRow(SQLModel, table=True):
     end_time: datetime | None = None
     cancel_requested_at: datetime | None = None
     parent_id: str | None = Field(default=None, max_length=32)
+    resumed_by: str | None = Field(default=None, max_length=32)
     taxonomy: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     classifier: str = Field(max_length=200)
     timings: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -7,10 +7,10 @@ Only JobService calls `transition`, the one place where a job's status changes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Update, func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -24,12 +24,15 @@ from catalogsvc.domain import (
     JobStatus,
     Paper,
 )
+from catalogsvc.errors import StorageFull
+from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.models import ClassificationCacheRow, JobFileRow, JobRow, PaperRow
 
 log = logging.getLogger("catalogsvc.store")
 
 # Each lost race on the cache's unique key means another writer added rows; a few suffice.
 CACHE_WRITE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +62,29 @@ class NewFile:
 
 
 class Store:
-    """Persistence for jobs, their files and papers."""
+    """Persistence for jobs, their files and papers.
 
-    def __init__(self, engine: Engine) -> None:
+    With a disk reserve, the writes that end or delete a job give it up when the disk is
+    full and try once more, so a full disk never leaves a job active or undeletable.
+    """
+
+    def __init__(self, engine: Engine, reserve: DiskReserve | None = None) -> None:
         self.engine = engine
+        self.reserve = reserve
 
-    def create_job(self, job: JobRow, files: Sequence[NewFile]) -> JobRow:
-        """Insert a job with its files (and papers carried over from a parent) in one commit."""
+    def create_job(self, job: JobRow, files: Sequence[NewFile], *, resumes: bool = False) -> bool:
+        """Insert a job with its files (and papers carried over from a parent) in one commit.
+
+        A job with a parent is created only while the parent exists and has ended; one that
+        `resumes` its parent only if no other job resumed it first. False, creating nothing,
+        otherwise: the parent's row is held until the commit, so a DELETE or a second resume
+        racing this one waits and then sees the child.
+        """
         with Session(self.engine, expire_on_commit=False) as session:
+            if job.parent_id is not None and not _hold_parent(
+                session, job.parent_id, job.id if resumes else None
+            ):
+                return False
             session.add(job)
             for position, new_file in enumerate(files):
                 paper_id = None
@@ -87,7 +105,7 @@ class Store:
                     )
                 )
             session.commit()
-            return job
+            return True
 
     def get_job(self, job_id: str) -> JobRow | None:
         with Session(self.engine, expire_on_commit=False) as session:
@@ -143,7 +161,7 @@ class Store:
         if lease_expired_before is not None:
             renewed = col(JobRow.lease_renewed_at)
             statement = statement.where(or_(renewed.is_(None), renewed < lease_expired_before))
-        return self._write(statement) > 0
+        return self._using_reserve_if_full(lambda: self._write(statement)) > 0
 
     def renew_leases(self, replica: str, now: datetime) -> int:
         """Renew the leases of the active jobs `replica` holds; how many it holds."""
@@ -155,40 +173,31 @@ class Store:
         )
         return self._write(statement)
 
-    def set_timings(self, job_id: str, timings: dict[str, float]) -> None:
-        self._write(update(JobRow).where(col(JobRow.id) == job_id).values(timings=timings))
-
     def update_running_job(self, job_id: str, values: dict[str, Any]) -> bool:
         """Record phase and timings of a job that is still running; no-op once it ended."""
         return self.transition(job_id, (JobStatus.running,), values)
 
     def progress(self, job_ids: Sequence[str]) -> dict[str, Progress]:
-        """Counts per job, derived from its file rows and papers."""
+        """Counts per job from its file rows, in one statement so that they agree: a done
+        file is the one that stored a paper, so papers are counted with the files."""
         counts: dict[str, dict[str, int]] = {job_id: {} for job_id in job_ids}
         with Session(self.engine) as session:
-            file_counts = session.exec(
+            rows = session.exec(
                 select(JobFileRow.job_id, JobFileRow.state, func.count())
                 .where(col(JobFileRow.job_id).in_(job_ids))
                 .group_by(col(JobFileRow.job_id), col(JobFileRow.state))
             ).all()
-            paper_counts = session.exec(
-                select(PaperRow.job_id, func.count())
-                .where(col(PaperRow.job_id).in_(job_ids))
-                .group_by(col(PaperRow.job_id))
-            ).all()
-        for job_id, state, count in file_counts:
+        for job_id, state, count in rows:
             counts[job_id][state] = count
-        papers = dict(paper_counts)
-        result = {}
-        for job_id, by_state in counts.items():
-            finished = sum(by_state.get(s, 0) for s in ("done", "failed", "skipped"))
-            result[job_id] = Progress(
+        return {
+            job_id: Progress(
                 files_total=sum(by_state.values()),
-                files_done=finished,
+                files_done=sum(by_state.get(s, 0) for s in ("done", "failed", "skipped")),
                 files_failed=by_state.get("failed", 0),
-                papers=papers.get(job_id, 0),
+                papers=by_state.get("done", 0),
             )
-        return result
+            for job_id, by_state in counts.items()
+        }
 
     def list_files(self, job_id: str, states: Sequence[FileState] = ()) -> list[JobFileRow]:
         query = select(JobFileRow).where(JobFileRow.job_id == job_id)
@@ -197,10 +206,13 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query.order_by(col(JobFileRow.position))).all())
 
-    def record_paper(self, file: JobFileRow, extracted: ExtractedPaper) -> Paper:
-        """Store the paper of one finished file and mark the file done, in one commit."""
+    def record_paper(self, file: JobFileRow, extracted: ExtractedPaper) -> Paper | None:
+        """Store the paper of one finished file and mark the file done, in one commit; None,
+        storing nothing, once the job has ended."""
         fields = asdict(extracted)
         with Session(self.engine, expire_on_commit=False) as session:
+            if not _hold_running_job(session, file.job_id):
+                return None
             paper = PaperRow(job_id=file.job_id, file_name=file.file_name, **fields)
             session.add(paper)
             session.flush()
@@ -212,12 +224,20 @@ class Store:
             session.commit()
             return to_paper(paper)
 
-    def record_file_outcome(self, file_id: int, state: FileState, error: str | None) -> None:
-        self._write(
-            update(JobFileRow)
-            .where(col(JobFileRow.id) == file_id)
-            .values(state=state.value, error=error)
-        )
+    def record_file_outcome(
+        self, job_id: str, file_id: int, state: FileState, error: str | None
+    ) -> bool:
+        """Record a file that stored no paper; False, recording nothing, once the job ended."""
+        with Session(self.engine) as session:
+            if not _hold_running_job(session, job_id):
+                return False
+            session.exec(
+                update(JobFileRow)
+                .where(col(JobFileRow.id) == file_id)
+                .values(state=state.value, error=error)
+            )
+            session.commit()
+            return True
 
     def list_papers(self, job_id: str) -> list[Paper]:
         query = select(PaperRow).where(PaperRow.job_id == job_id).order_by(col(PaperRow.id))
@@ -230,18 +250,27 @@ class Store:
             row = session.exec(query).first()
             return to_paper(row) if row else None
 
-    def set_categories(self, assignments: Sequence[tuple[int, CategoryAssignment]]) -> None:
+    def set_categories(
+        self, job_id: str, assignments: Sequence[tuple[int, CategoryAssignment]]
+    ) -> bool:
+        """Store categories of the job's papers; False, storing nothing, once the job ended."""
         with Session(self.engine) as session:
+            if not _hold_running_job(session, job_id):
+                return False
             for paper_id, assignment in assignments:
                 session.exec(
                     update(PaperRow)
-                    .where(col(PaperRow.id) == paper_id)
+                    .where(col(PaperRow.id) == paper_id, col(PaperRow.job_id) == job_id)
                     .values(category=assignment.category, category_score=assignment.score)
                 )
             session.commit()
+            return True
 
     def delete_job(self, job_id: str) -> tuple[list[str], list[str]]:
         """Remove a job, its files and papers; return its file paths (unused, still used)."""
+        return self._using_reserve_if_full(lambda: self._delete_job(job_id))
+
+    def _delete_job(self, job_id: str) -> tuple[list[str], list[str]]:
         with Session(self.engine) as session:
             paths = set(
                 session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all()
@@ -258,6 +287,14 @@ class Store:
             session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
             session.commit()
         return sorted(paths - still_used), sorted(still_used)
+
+    def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
+        try:
+            return write()
+        except StorageFull:
+            if self.reserve is None or not self.reserve.release():
+                raise
+        return write()
 
     def _write(self, statement: Update) -> int:
         """Run one UPDATE in its own commit; how many rows it changed."""
@@ -313,6 +350,33 @@ def _cached_categories(
     return {
         row.sha256: CategoryAssignment(row.category, row.score) for row in session.exec(query).all()
     }
+
+
+def _hold_running_job(session: Session, job_id: str) -> bool:
+    """Whether the job is running, holding its row until the session commits: a job's own
+    work is stored only while it runs, and a cancel or fail that comes meanwhile waits for
+    this commit (a write lock on SQLite, a row lock on PostgreSQL), so once a terminal row
+    is written nothing the job does changes its files or papers again."""
+    held = session.exec(
+        update(JobRow)
+        .where(col(JobRow.id) == job_id, col(JobRow.status) == JobStatus.running.value)
+        .values(phase=JobRow.phase)
+    )
+    return int(held.rowcount) > 0
+
+
+def _hold_parent(session: Session, parent_id: str, resumed_by: str | None) -> bool:
+    """Whether the parent exists and has ended (and, for a resume, was not resumed yet),
+    holding its row until the session commits; records `resumed_by` on it."""
+    statement = update(JobRow).where(
+        col(JobRow.id) == parent_id,
+        col(JobRow.status).not_in([s.value for s in ACTIVE_STATUSES]),
+    )
+    if resumed_by is None:
+        statement = statement.values(phase=JobRow.phase)
+    else:
+        statement = statement.where(col(JobRow.resumed_by).is_(None)).values(resumed_by=resumed_by)
+    return int(session.exec(statement).rowcount) > 0
 
 
 def to_paper(row: PaperRow) -> Paper:

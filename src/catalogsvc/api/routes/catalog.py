@@ -8,9 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from catalogsvc.api.deps import SignedUrlJobServiceDep
-from catalogsvc.domain import JobStatus
+from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.errors import JobStillActive
-from catalogsvc.pipeline.catalog import CatalogFormat, catalog_media_types, render_job_catalog
+from catalogsvc.pipeline.catalog import (
+    CatalogFormat,
+    catalog_media_types,
+    is_partial,
+    render_job_catalog,
+)
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -40,7 +45,13 @@ async def download_catalog(
     if not status.is_terminal:
         raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
     papers = await jobs.list_papers(job_id)
-    partial = status is not JobStatus.completed
+    progress = snapshot.progress
+    partial = is_partial(
+        status,
+        JobPhase(snapshot.job.phase),
+        files_done=progress.files_done,
+        files_total=progress.files_total,
+    )
     rendered = await asyncio.to_thread(
         render_job_catalog,
         format,

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from catalogsvc.domain import Paper
 from catalogsvc.pipeline.taxonomies import UNCATEGORIZED
 
-PARTIAL_NOTICE = "Partial catalog: the job ended before all files were processed."
+PARTIAL_NOTICE = "Partial catalog: the job ended before it had read and classified every file."
 
 _WHITESPACE = re.compile(r"\s+")
 
