@@ -31,6 +31,7 @@ class ServerProcess:
             "CATALOGSVC_EXTRACT_WORKERS": "1",
             "CATALOGSVC_API_KEYS": ",".join(key.get_secret_value() for key in settings.api_keys),
             "CATALOGSVC_VISION_MODEL": settings.vision_model or "",
+            "CATALOGSVC_DISK_RESERVE_MB": str(settings.disk_reserve_mb),
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.serve_gated", str(self.port)],

@@ -86,7 +86,7 @@ async def open_services(
     # Resolving a relative SQLite path and creating its folder touch the disk.
     engine = await asyncio.to_thread(lambda: create_store_engine(settings.resolved_database_url))
     await asyncio.to_thread(upgrade_schema, engine)
-    reserve = DiskReserve(settings.disk_reserve_path, settings.disk_reserve_mb * 1024 * 1024)
+    reserve = DiskReserve(settings.data_dir, settings.disk_reserve_mb * 1024 * 1024)
     await asyncio.to_thread(reserve.restore)
     store = Store(engine, reserve)
     bus = EventBus()

@@ -87,7 +87,3 @@ class Settings(BaseSettings):
     @property
     def catalogs_dir(self) -> Path:
         return self.data_dir / "catalogs"
-
-    @property
-    def disk_reserve_path(self) -> Path:
-        return self.data_dir / "disk-reserve"

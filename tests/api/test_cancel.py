@@ -13,12 +13,22 @@ from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.gated_extract import release
 
 
+async def wait_for_papers(client: ServiceClient, job_id: str, count: int) -> None:
+    """Wait until the job has stored `count` papers: a paper is stored a moment after its
+    worker has moved on to the next file, and a cancel before that discards it."""
+    deadline = time.monotonic() + 30
+    while (await client.http.get(f"/api/jobs/{job_id}")).json()["progress"]["papers"] < count:
+        assert time.monotonic() < deadline, f"job {job_id} did not store {count} papers"
+        await asyncio.sleep(0.01)
+
+
 async def test_cancel_inside_a_slow_file_stops_at_once_and_keeps_earlier_papers(
     client_factory: ClientFactory, papers_dir: Path
 ) -> None:
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 2, prefix="a")
     job, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
+    await wait_for_papers(client, job["id"], 2)
 
     started = time.monotonic()
     response = await client.http.post(f"/api/jobs/{job['id']}/cancel")
@@ -50,6 +60,7 @@ async def test_cancelled_job_serves_a_partial_catalog(
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 1, prefix="a")
     job, _gated = await client.start_held_job(papers_dir, "z-gated.pdf")
+    await wait_for_papers(client, job["id"], 1)
     await client.http.post(f"/api/jobs/{job['id']}/cancel")
     await client.wait_until_finished(job["id"])
 

@@ -7,9 +7,10 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from catalogsvc.errors import CatalogError
+from catalogsvc.errors import CatalogError, StorageFull
 from catalogsvc.jobs.context import CancelScope, JobCancelled, JobContext, StopReason
 from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.store.disk_space import is_out_of_space
 from catalogsvc.store.models import JobRow
 
 log = logging.getLogger("catalogsvc.jobs")
@@ -125,7 +126,7 @@ class JobRunner:
             return
         except Exception as exc:
             log.exception("job %s failed", job.id)
-            reason = exc.detail if isinstance(exc, CatalogError) else f"{type(exc).__name__}: {exc}"
+            reason = _failure_reason(exc)
             timings = context.close_phase()
             await asyncio.shield(
                 _until_stored(lambda: self._transitions.fail(job.id, reason, timings))
@@ -146,6 +147,15 @@ class JobRunner:
         self._scopes.pop(job_id, None)
         self._contexts.pop(job_id, None)
         self._started.discard(job_id)
+
+
+def _failure_reason(error: Exception) -> str:
+    """What a failed job's history says: the domain's message, or the error itself."""
+    if isinstance(error, OSError) and is_out_of_space(error):
+        error = StorageFull.because(error)
+    if isinstance(error, CatalogError):
+        return error.detail
+    return f"{type(error).__name__}: {error}"
 
 
 async def _until_stored(write: Callable[[], Awaitable[bool]]) -> None:

@@ -26,6 +26,7 @@ from catalogsvc.errors import (
     JobNotResumable,
     JobStillActive,
     NotAFolder,
+    StorageFull,
 )
 from catalogsvc.jobs.context import StopReason
 from catalogsvc.jobs.inputs import allowed_folder, folder_files, remove_job_files, save_uploads
@@ -193,9 +194,20 @@ class JobService:
         job = await self._require(job_id)
         if job.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {job.status}; cancel it first")
-        unused, still_used = await asyncio.to_thread(self._store.delete_job, job_id)
+        unused, still_used = await asyncio.to_thread(self._store.job_paths, job_id)
         uploads, catalogs = self._settings.uploads_dir.resolve(), self._settings.catalogs_dir
-        await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, unused, still_used)
+
+        def remove_files() -> None:
+            remove_job_files(uploads, catalogs, job_id, unused, still_used)
+
+        try:
+            await asyncio.to_thread(self._store.delete_job, job_id)
+        except StorageFull:
+            # A full disk: the job's own files make room for the database to forget it.
+            await asyncio.to_thread(remove_files)
+            await asyncio.to_thread(self._store.delete_job, job_id)
+        await asyncio.to_thread(remove_files)
+        await self._restore_reserve()
 
     async def get_job(self, job_id: str) -> JobSnapshot:
         job = await self._require(job_id)
@@ -256,10 +268,13 @@ class JobService:
         if not await asyncio.to_thread(self._store.create_job, row, files, resumes=resumes):
             assert parent_id is not None  # only a job with a parent can lose its creation
             raise await self._parent_refusal(parent_id)
-        if self._store.reserve is not None:
-            await asyncio.to_thread(self._store.reserve.restore)
+        await self._restore_reserve()
         self._runner.launch(row)
         return await self.get_job(job_id)
+
+    async def _restore_reserve(self) -> None:
+        if self._store.reserve is not None:
+            await asyncio.to_thread(self._store.reserve.restore)
 
     async def _parent_refusal(self, parent_id: str) -> Exception:
         """Why a job over `parent_id` was not created: the parent was deleted, resumed by

@@ -25,38 +25,46 @@ def is_out_of_space(error: BaseException) -> bool:
 
 
 class DiskReserve:
-    """A file of spare bytes in the data folder. When the disk fills up, giving it back lets
-    the writes that end, cancel and delete jobs still succeed, so no job stays `running` and
-    a user can free space through the API; it is laid again once there is room."""
+    """Spare bytes in the data folder, in a few slices. When the disk fills up, each write
+    that ends, cancels or deletes a job may give back one slice and try again, so no job
+    stays `running` and a user can still free space through the API; the slices are laid
+    again once there is room."""
 
-    def __init__(self, path: Path, size_bytes: int) -> None:
-        self.path = path
-        self.size_bytes = size_bytes
+    SLICES = 4
+
+    def __init__(self, folder: Path, size_bytes: int) -> None:
+        self.slice_bytes = size_bytes // self.SLICES
+        self.paths = [folder / f"disk-reserve-{index}" for index in range(self.SLICES)]
 
     def restore(self) -> bool:
-        """Lay the reserve if it is missing and the disk has room; whether it is in place."""
-        if self.size_bytes <= 0:
+        """Lay the missing slices while the disk has room; whether all are in place."""
+        if self.slice_bytes <= 0:
             return False
-        with contextlib.suppress(OSError):
-            if self.path.stat().st_size >= self.size_bytes:
-                return True
-        try:
-            with self.path.open("wb") as reserve:
-                os.posix_fallocate(reserve.fileno(), 0, self.size_bytes)
-        except OSError:
-            self.path.unlink(missing_ok=True)
-            return False
-        return True
+        return all(self._lay(path) for path in self.paths)
 
     def release(self) -> bool:
-        """Give the reserve back to the disk; whether there was one to give."""
+        """Give one slice back to the disk; whether there was one to give."""
+        for path in self.paths:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            log.warning(
+                "the disk holding %s is full: gave back %d MB of its reserve",
+                path.parent,
+                self.slice_bytes // (1024 * 1024),
+            )
+            return True
+        return False
+
+    def _lay(self, path: Path) -> bool:
+        with contextlib.suppress(OSError):
+            if path.stat().st_size >= self.slice_bytes:
+                return True
         try:
-            self.path.unlink()
-        except FileNotFoundError:
+            with path.open("wb") as reserve:
+                os.posix_fallocate(reserve.fileno(), 0, self.slice_bytes)
+        except OSError:
+            path.unlink(missing_ok=True)
             return False
-        log.warning(
-            "the disk holding %s is full: released its %d MB reserve to record job states",
-            self.path.parent,
-            self.size_bytes // (1024 * 1024),
-        )
         return True

@@ -266,11 +266,9 @@ class Store:
             session.commit()
             return True
 
-    def delete_job(self, job_id: str) -> tuple[list[str], list[str]]:
-        """Remove a job, its files and papers; return its file paths (unused, still used)."""
-        return self._using_reserve_if_full(lambda: self._delete_job(job_id))
-
-    def _delete_job(self, job_id: str) -> tuple[list[str], list[str]]:
+    def job_paths(self, job_id: str) -> tuple[list[str], list[str]]:
+        """The job's input paths: those no other job reads, and those another job still reads
+        (a resumed or reclassified job reads its parent's uploads)."""
         with Session(self.engine) as session:
             paths = set(
                 session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all()
@@ -282,11 +280,19 @@ class Store:
                     )
                 ).all()
             )
-            session.exec(delete(PaperRow).where(col(PaperRow.job_id) == job_id))
-            session.exec(delete(JobFileRow).where(col(JobFileRow.job_id) == job_id))
-            session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
-            session.commit()
         return sorted(paths - still_used), sorted(still_used)
+
+    def delete_job(self, job_id: str) -> None:
+        """Remove a job, its files and papers."""
+
+        def delete_rows() -> None:
+            with Session(self.engine) as session:
+                session.exec(delete(PaperRow).where(col(PaperRow.job_id) == job_id))
+                session.exec(delete(JobFileRow).where(col(JobFileRow.job_id) == job_id))
+                session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
+                session.commit()
+
+        self._using_reserve_if_full(delete_rows)
 
     def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
         try:

@@ -1,0 +1,101 @@
+"""Hostile names and paths through the API: no 500, nothing read outside the roots, and a
+DELETE that removes only what the service stored for that job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.pdf_factory import make_paper_pdf
+
+
+async def upload(client: ServiceClient, name: str, pdf: Path) -> dict[str, object]:
+    """Upload `pdf` under `name`, its bytes sent as they are (httpx would escape a NUL)."""
+    boundary = "catalogsvc-test-boundary"
+    multipart = b"".join(
+        [
+            f"--{boundary}\r\n".encode(),
+            b'Content-Disposition: form-data; name="files"; filename="',
+            name.encode("utf-8"),
+            b'"\r\nContent-Type: application/pdf\r\n\r\n',
+            pdf.read_bytes(),
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    response = await client.http.post("/api/jobs", content=multipart, headers=headers)
+    assert response.status_code == 202, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_uploads_named_with_a_nul_byte_or_over_255_bytes_are_catalogued(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    (pdf,) = write_papers(papers_dir, 1)
+    long_name = "ü" * 200 + ".pdf"  # 404 bytes in UTF-8
+
+    nul_job = await upload(client, "evil\x00name.pdf", pdf)
+    long_job = await upload(client, long_name, pdf)
+
+    for job, shown in ((nul_job, "evilname.pdf"), (long_job, long_name)):
+        finished = await client.wait_until_finished(str(job["id"]))
+        assert finished["status"] == "completed"
+        files = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+        assert [(f["file_name"], f["state"]) for f in files] == [(shown, "done")]
+
+
+async def test_a_folder_job_never_reads_a_link_to_a_file_outside_the_roots(
+    client: ServiceClient, papers_dir: Path, tmp_path: Path
+) -> None:
+    secret = make_paper_pdf(
+        tmp_path / "secret.pdf", title="The Secret Outside the Roots", authors=["Eve Spy"]
+    )
+    write_papers(papers_dir, 1)
+    (papers_dir / "link.pdf").symlink_to(secret)
+
+    job = await client.folder_job(papers_dir)
+    finished = await client.wait_until_finished(job["id"])
+
+    files = {
+        f["file_name"]: f for f in (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    }
+    assert files["link.pdf"]["state"] == "skipped"
+    assert "outside CATALOGSVC_ALLOWED_ROOTS" in files["link.pdf"]["error"]
+    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    assert "The Secret Outside the Roots" not in [p["title"] for p in papers]
+    assert finished["progress"]["papers"] == 1
+
+
+async def test_deleting_a_job_never_removes_another_jobs_uploads(
+    client_factory: ClientFactory,
+    papers_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the default relative data folder and the data folder inside an allowed root, a
+    folder job over another job's uploads is refused, a link to them is skipped, and
+    deleting the folder job leaves them in place."""
+    monkeypatch.chdir(tmp_path)
+    data_dir = Path("data")
+    client = await client_factory(data_dir=data_dir, allowed_roots=[papers_dir, tmp_path])
+    (pdf,) = write_papers(papers_dir, 1)
+    uploaded = await upload(client, "mine.pdf", pdf)
+    await client.wait_until_finished(str(uploaded["id"]))
+    their_uploads = (data_dir / "uploads" / str(uploaded["id"])).resolve()
+    stored = list(their_uploads.iterdir())
+
+    refused = await client.http.post("/api/jobs/folder", json={"path": str(their_uploads)})
+    (papers_dir / "peek.pdf").symlink_to(stored[0])
+    linking = await client.folder_job(papers_dir)
+    await client.wait_until_finished(linking["id"])
+    deleted = await client.http.delete(f"/api/jobs/{linking['id']}")
+
+    assert refused.status_code == 403
+    assert "data folder" in refused.json()["detail"]
+    assert deleted.status_code == 204
+    assert list(their_uploads.iterdir()) == stored
+    catalog = await client.http.get(f"/api/jobs/{uploaded['id']}/catalog?format=json")
+    assert catalog.status_code == 200
