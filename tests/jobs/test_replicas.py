@@ -48,3 +48,25 @@ async def test_a_replica_starting_leaves_the_running_job_of_another_alone(
     assert seen_by_second["status"] == "running"
     assert finished["status"] == "completed"
     assert finished["progress"]["papers"] == 1
+
+
+async def test_after_a_cancel_through_another_replica_the_owner_stores_nothing_more(
+    client_factory: ClientFactory, papers_dir: Path, settings: Settings
+) -> None:
+    """The owner notices the other replica's cancel only at its next look at the store; the
+    file it finishes meanwhile is not stored, so the history stays as the cancel answered."""
+    client = await client_factory(extract_workers=1)
+    job, gated = await client.start_held_job(papers_dir)
+    other_engine = create_store_engine(settings.resolved_database_url)
+    try:
+        other_replica = JobTransitions(Store(other_engine), EventBus())
+        assert await other_replica.cancel(job["id"])
+        answered = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+        release(gated)
+        await asyncio.wait_for(client.runner.wait(job["id"]), timeout=5)
+    finally:
+        other_engine.dispose()
+
+    finished = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+    assert finished == answered
+    assert finished["progress"]["papers"] == 0
