@@ -6,14 +6,12 @@ Only JobService calls `transition`, the one place where a job's status changes.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Update, func, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from catalogsvc.domain import (
@@ -25,40 +23,15 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.errors import StorageFull
+from catalogsvc.store import answer_cache
 from catalogsvc.store.disk_space import DiskReserve
-from catalogsvc.store.models import ClassificationCacheRow, JobFileRow, JobRow, PaperRow
+from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
+from catalogsvc.store.records import NewFile, Progress
+from catalogsvc.store.row_guards import hold_parent, hold_running_job
 
-log = logging.getLogger("catalogsvc.store")
+__all__ = ["NewFile", "Progress", "Store", "to_paper"]
 
-# Each lost race on the cache's unique key means another writer added rows; a few suffice.
-CACHE_WRITE_ATTEMPTS = 3
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    files_total: int = 0
-    files_done: int = 0
-    files_failed: int = 0
-    papers: int = 0
-
-    def after(self, outcome: FileState) -> Progress:
-        """The counts once one more file has ended in `outcome`; a done file stored a paper."""
-        return replace(
-            self,
-            files_done=self.files_done + 1,
-            files_failed=self.files_failed + (outcome is FileState.failed),
-            papers=self.papers + (outcome is FileState.done),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class NewFile:
-    file_name: str
-    path: str
-    state: FileState = FileState.pending
-    error: str | None = None
-    paper: Paper | None = None
 
 
 class Store:
@@ -81,7 +54,7 @@ class Store:
         racing this one waits and then sees the child.
         """
         with Session(self.engine, expire_on_commit=False) as session:
-            if job.parent_id is not None and not _hold_parent(
+            if job.parent_id is not None and not hold_parent(
                 session, job.parent_id, job.id if resumes else None
             ):
                 return False
@@ -211,7 +184,7 @@ class Store:
         storing nothing, once the job has ended."""
         fields = asdict(extracted)
         with Session(self.engine, expire_on_commit=False) as session:
-            if not _hold_running_job(session, file.job_id):
+            if not hold_running_job(session, file.job_id):
                 return None
             paper = PaperRow(job_id=file.job_id, file_name=file.file_name, **fields)
             session.add(paper)
@@ -229,7 +202,7 @@ class Store:
     ) -> bool:
         """Record a file that stored no paper; False, recording nothing, once the job ended."""
         with Session(self.engine) as session:
-            if not _hold_running_job(session, job_id):
+            if not hold_running_job(session, job_id):
                 return False
             session.exec(
                 update(JobFileRow)
@@ -255,7 +228,7 @@ class Store:
     ) -> bool:
         """Store categories of the job's papers; False, storing nothing, once the job ended."""
         with Session(self.engine) as session:
-            if not _hold_running_job(session, job_id):
+            if not hold_running_job(session, job_id):
                 return False
             for paper_id, assignment in assignments:
                 session.exec(
@@ -302,87 +275,22 @@ class Store:
                 raise
         return write()
 
+    def cached_categories(
+        self, sha256s: Sequence[str], taxonomy_key: str, model: str
+    ) -> dict[str, CategoryAssignment]:
+        return answer_cache.cached_categories(self.engine, sha256s, taxonomy_key, model)
+
+    def cache_categories(
+        self, entries: dict[str, CategoryAssignment], taxonomy_key: str, model: str
+    ) -> None:
+        answer_cache.cache_categories(self.engine, entries, taxonomy_key, model)
+
     def _write(self, statement: Update) -> int:
         """Run one UPDATE in its own commit; how many rows it changed."""
         with Session(self.engine) as session:
             result = session.exec(statement)
             session.commit()
             return int(result.rowcount)
-
-    def cached_categories(
-        self, sha256s: Sequence[str], taxonomy_key: str, model: str
-    ) -> dict[str, CategoryAssignment]:
-        with Session(self.engine) as session:
-            return _cached_categories(session, sha256s, taxonomy_key, model)
-
-    def cache_categories(
-        self, entries: dict[str, CategoryAssignment], taxonomy_key: str, model: str
-    ) -> None:
-        """Cache the answers not cached yet. The first answer stands: when another job caches
-        the same answer between this read and write, the write loses on the unique key and
-        is retried with what is still missing. Caching is a saving, so it never raises for
-        a lost race."""
-        for _ in range(CACHE_WRITE_ATTEMPTS):
-            with Session(self.engine) as session:
-                known = _cached_categories(session, list(entries), taxonomy_key, model)
-                for sha256, assignment in entries.items():
-                    if sha256 not in known:
-                        session.add(
-                            ClassificationCacheRow(
-                                sha256=sha256,
-                                taxonomy_key=taxonomy_key,
-                                model=model,
-                                category=assignment.category,
-                                score=assignment.score,
-                            )
-                        )
-                try:
-                    session.commit()
-                    return
-                except IntegrityError:
-                    session.rollback()
-        # The answers are in hand; only the saving for a later run is lost.
-        log.warning("gave up caching %d answers after concurrent writes", len(entries))
-
-
-def _cached_categories(
-    session: Session, sha256s: Sequence[str], taxonomy_key: str, model: str
-) -> dict[str, CategoryAssignment]:
-    query = select(ClassificationCacheRow).where(
-        col(ClassificationCacheRow.sha256).in_(sha256s),
-        ClassificationCacheRow.taxonomy_key == taxonomy_key,
-        ClassificationCacheRow.model == model,
-    )
-    return {
-        row.sha256: CategoryAssignment(row.category, row.score) for row in session.exec(query).all()
-    }
-
-
-def _hold_running_job(session: Session, job_id: str) -> bool:
-    """Whether the job is running, holding its row until the session commits: a job's own
-    work is stored only while it runs, and a cancel or fail that comes meanwhile waits for
-    this commit (a write lock on SQLite, a row lock on PostgreSQL), so once a terminal row
-    is written nothing the job does changes its files or papers again."""
-    held = session.exec(
-        update(JobRow)
-        .where(col(JobRow.id) == job_id, col(JobRow.status) == JobStatus.running.value)
-        .values(phase=JobRow.phase)
-    )
-    return int(held.rowcount) > 0
-
-
-def _hold_parent(session: Session, parent_id: str, resumed_by: str | None) -> bool:
-    """Whether the parent exists and has ended (and, for a resume, was not resumed yet),
-    holding its row until the session commits; records `resumed_by` on it."""
-    statement = update(JobRow).where(
-        col(JobRow.id) == parent_id,
-        col(JobRow.status).not_in([s.value for s in ACTIVE_STATUSES]),
-    )
-    if resumed_by is None:
-        statement = statement.values(phase=JobRow.phase)
-    else:
-        statement = statement.where(col(JobRow.resumed_by).is_(None)).values(resumed_by=resumed_by)
-    return int(session.exec(statement).rowcount) > 0
 
 
 def to_paper(row: PaperRow) -> Paper:

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from catalogsvc.domain import CategoryAssignment
-from catalogsvc.store import repository
+from catalogsvc.store import answer_cache
 from catalogsvc.store.repository import Store
 
 
@@ -16,7 +16,7 @@ def test_an_answer_cached_meanwhile_by_another_job_stands_and_the_rest_is_cached
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.cache_categories({"a" * 64: CategoryAssignment("Physics", 0.9)}, "tax", "m")
-    read_cache = repository._cached_categories
+    read_cache = answer_cache._cached_categories
     reads = []
 
     def read_before_the_other_write(
@@ -26,7 +26,7 @@ def test_an_answer_cached_meanwhile_by_another_job_stands_and_the_rest_is_cached
         reads.append(list(sha256s))
         return {} if len(reads) == 1 else read_cache(session, sha256s, taxonomy_key, model)
 
-    monkeypatch.setattr(repository, "_cached_categories", read_before_the_other_write)
+    monkeypatch.setattr(answer_cache, "_cached_categories", read_before_the_other_write)
     answers = {"a" * 64: CategoryAssignment("Biology", 0.5), "b" * 64: CategoryAssignment("B", 0.7)}
     store.cache_categories(answers, "tax", "m")
     monkeypatch.undo()
@@ -42,7 +42,7 @@ def test_a_write_that_keeps_losing_gives_up_with_a_warning_and_does_not_raise(
     store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     store.cache_categories({"a" * 64: CategoryAssignment("Physics", 0.9)}, "tax", "m")
-    monkeypatch.setattr(repository, "_cached_categories", lambda *_: {})
+    monkeypatch.setattr(answer_cache, "_cached_categories", lambda *_: {})
 
     store.cache_categories({"a" * 64: CategoryAssignment("Biology", 0.5)}, "tax", "m")
     monkeypatch.undo()
