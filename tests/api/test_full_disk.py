@@ -107,13 +107,13 @@ def test_a_job_that_runs_out_of_space_fails_and_cancel_and_delete_work_while_ful
     full_disk_server: ServerProcess, small_disk: Path, papers_dir: Path
 ) -> None:
     """The disk fills while a job holds a file: the job ends `failed` naming the cause; a
-    second job is cancelled and the first deleted on a disk refilled to the last byte; once
-    the space is back a new job completes on the same server."""
+    second job, held running, is cancelled and the first deleted on a disk refilled to the
+    last byte; once the space is back a new job completes on the same server."""
     first, second = papers_dir / "first", papers_dir / "second"
     for folder in (first, second):
         folder.mkdir()
         write_papers(folder, 1)
-    gated = gated_pdf(first)
+    gated, held = gated_pdf(first), gated_pdf(second)  # `held` keeps the second job running
     server = full_disk_server
     failing = server.http.post("/api/jobs/folder", json={"path": str(first)}).json()
     waiting = server.http.post("/api/jobs/folder", json={"path": str(second)}).json()
@@ -140,6 +140,7 @@ def test_a_job_that_runs_out_of_space_fails_and_cancel_and_delete_work_while_ful
 
     for filler in fillers:
         filler.unlink()
+    release(held)
     again = server.http.post("/api/jobs/folder", json={"path": str(second)}).json()
     assert wait_for_status(server, again["id"], {"completed", "failed"})["status"] == "completed"
     statuses = {job["status"] for job in server.http.get("/api/jobs").json()["items"]}
