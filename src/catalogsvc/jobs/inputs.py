@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import BinaryIO
 from catalogsvc.domain import FileState
 from catalogsvc.errors import NotAFolder, PathNotAllowed, StorageFull, UploadTooLarge
 from catalogsvc.store.disk_space import is_out_of_space
-from catalogsvc.store.repository import NewFile
+from catalogsvc.store.records import JobPaths, NewFile
 
 CHUNK_BYTES = 1024 * 1024
 DISPLAY_NAME_CHARS = 255
@@ -112,18 +113,19 @@ def folder_files(
     return files
 
 
-def remove_job_files(
-    uploads: Path, catalogs: Path, job_id: str, unused: Sequence[str], still_used: Sequence[str]
-) -> None:
+def remove_job_files(uploads: Path, catalogs: Path, job_id: str, paths: JobPaths) -> None:
     """Remove what the service stored for a deleted job: its upload folder (unless a resumed
-    job still reads it), uploads of deleted parents no job reads any more, and its catalogs.
-    Paths are compared as stored, never through links, so nothing outside is touched."""
+    job still reads it), uploads of deleted parents no job reads any more (and their folder
+    once empty), and its catalogs. Paths are compared as stored, never through links, so
+    nothing outside is touched."""
     job_uploads = uploads / job_id
-    if not any(Path(p).is_relative_to(job_uploads) for p in still_used):
+    if not any(Path(p).is_relative_to(job_uploads) for p in paths.still_used):
         shutil.rmtree(job_uploads, ignore_errors=True)
-    for path in map(Path, unused):
+    for path in map(Path, paths.unused):
         if path.parent.parent == uploads and not path.is_symlink():
             path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not empty: another job's file is in it
+                path.parent.rmdir()
     shutil.rmtree(catalogs / job_id, ignore_errors=True)
 
 

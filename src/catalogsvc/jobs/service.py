@@ -97,10 +97,14 @@ class JobService:
         if not uploads:
             raise InvalidInput("at least one file is required", field="files")
         job_id = uuid.uuid4().hex
-        # Stored absolute, so that paths compare equal whatever folder the service started in.
-        folder = self._settings.uploads_dir.resolve() / job_id
         limit = self._settings.max_upload_mb * 1024 * 1024
-        files = await asyncio.to_thread(save_uploads, uploads, folder, limit)
+
+        def save() -> list[NewFile]:
+            # Stored absolute, so that paths compare equal whatever folder the service
+            # started in.
+            return save_uploads(uploads, self._settings.uploads_dir.resolve() / job_id, limit)
+
+        files = await asyncio.to_thread(save)
         return await self._create(job_id, JobKind.process, taxonomy, files, "upload", self._owner)
 
     async def submit_folder(self, path: str, *, recursive: bool, taxonomy: Taxonomy) -> JobSnapshot:
@@ -194,19 +198,16 @@ class JobService:
         job = await self._require(job_id)
         if job.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {job.status}; cancel it first")
-        unused, still_used = await asyncio.to_thread(self._store.job_paths, job_id)
-        uploads, catalogs = self._settings.uploads_dir.resolve(), self._settings.catalogs_dir
-
-        def remove_files() -> None:
-            remove_job_files(uploads, catalogs, job_id, unused, still_used)
-
+        uploads = await asyncio.to_thread(self._settings.uploads_dir.resolve)
+        catalogs = self._settings.catalogs_dir
         try:
-            await asyncio.to_thread(self._store.delete_job, job_id)
+            paths = await asyncio.to_thread(self._store.delete_job, job_id)
         except StorageFull:
             # A full disk: the job's own files make room for the database to forget it.
-            await asyncio.to_thread(remove_files)
-            await asyncio.to_thread(self._store.delete_job, job_id)
-        await asyncio.to_thread(remove_files)
+            before = await asyncio.to_thread(self._store.job_paths, job_id)
+            await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, before)
+            paths = await asyncio.to_thread(self._store.delete_job, job_id)
+        await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, paths)
         await self._restore_reserve()
 
     async def get_job(self, job_id: str) -> JobSnapshot:

@@ -31,3 +31,12 @@ class NewFile:
     state: FileState = FileState.pending
     error: str | None = None
     paper: Paper | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobPaths:
+    """A job's input paths: those no other job reads, and those another still reads (a
+    resumed or reclassified job reads its parent's uploads)."""
+
+    unused: list[str]
+    still_used: list[str]

@@ -26,8 +26,8 @@ from catalogsvc.errors import StorageFull
 from catalogsvc.store import answer_cache
 from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
-from catalogsvc.store.records import NewFile, Progress
-from catalogsvc.store.row_guards import hold_parent, hold_running_job
+from catalogsvc.store.records import JobPaths, NewFile, Progress
+from catalogsvc.store.row_guards import hold_job, hold_parent, hold_running_job
 
 __all__ = ["NewFile", "Progress", "Store", "to_paper"]
 
@@ -239,33 +239,28 @@ class Store:
             session.commit()
             return True
 
-    def job_paths(self, job_id: str) -> tuple[list[str], list[str]]:
-        """The job's input paths: those no other job reads, and those another job still reads
-        (a resumed or reclassified job reads its parent's uploads)."""
+    def job_paths(self, job_id: str) -> JobPaths:
+        """The job's input paths, split by whether another job still reads them."""
         with Session(self.engine) as session:
-            paths = set(
-                session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all()
-            )
-            still_used = set(
-                session.exec(
-                    select(JobFileRow.path).where(
-                        col(JobFileRow.path).in_(paths), JobFileRow.job_id != job_id
-                    )
-                ).all()
-            )
-        return sorted(paths - still_used), sorted(still_used)
+            return _job_paths(session, job_id)
 
-    def delete_job(self, job_id: str) -> None:
-        """Remove a job, its files and papers."""
+    def delete_job(self, job_id: str) -> JobPaths:
+        """Remove a job, its files and papers; return its input paths as they stood at the
+        delete, so that only the ones no other job reads are removed from disk."""
 
-        def delete_rows() -> None:
+        def delete_rows() -> JobPaths:
             with Session(self.engine) as session:
+                # Held first: a resume or reclassify of this job either committed before (its
+                # files count as still used) or waits and then finds no parent.
+                hold_job(session, job_id)
+                paths = _job_paths(session, job_id)
                 session.exec(delete(PaperRow).where(col(PaperRow.job_id) == job_id))
                 session.exec(delete(JobFileRow).where(col(JobFileRow.job_id) == job_id))
                 session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
                 session.commit()
+            return paths
 
-        self._using_reserve_if_full(delete_rows)
+        return self._using_reserve_if_full(delete_rows)
 
     def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
         try:
@@ -291,6 +286,18 @@ class Store:
             result = session.exec(statement)
             session.commit()
             return int(result.rowcount)
+
+
+def _job_paths(session: Session, job_id: str) -> JobPaths:
+    paths = set(session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all())
+    still_used = set(
+        session.exec(
+            select(JobFileRow.path).where(
+                col(JobFileRow.path).in_(paths), JobFileRow.job_id != job_id
+            )
+        ).all()
+    )
+    return JobPaths(unused=sorted(paths - still_used), still_used=sorted(still_used))
 
 
 def to_paper(row: PaperRow) -> Paper:

@@ -22,6 +22,11 @@ def hold_running_job(session: Session, job_id: str) -> bool:
     return int(held.rowcount) > 0
 
 
+def hold_job(session: Session, job_id: str) -> None:
+    """Hold the job's row until the session commits."""
+    session.exec(update(JobRow).where(col(JobRow.id) == job_id).values(phase=JobRow.phase))
+
+
 def hold_parent(session: Session, parent_id: str, resumed_by: str | None) -> bool:
     """Whether the parent exists and has ended (and, for a resume, was not resumed yet),
     holding its row until the session commits; records `resumed_by` on it."""
