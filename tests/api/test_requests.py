@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ServiceClient, write_papers
 
 
@@ -115,6 +117,23 @@ async def test_upload_without_files_and_with_a_bad_taxonomy_are_422(
     )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"][-1] == "taxonomy"
+
+
+@pytest.mark.parametrize("route", ["/api/jobs", "/api/jobs/folder"])
+async def test_a_deeply_nested_taxonomy_is_a_422_not_a_crash(
+    client: ServiceClient, papers_dir: Path, route: str
+) -> None:
+    nested = "[" * 100_000 + "]" * 100_000
+    (paper,) = write_papers(papers_dir, 1)
+    if route == "/api/jobs":
+        response = await client.http.post(
+            route, files=[("files", (paper.name, paper.read_bytes()))], data={"taxonomy": nested}
+        )
+    else:
+        response = await client.http.post(route, json={"path": str(papers_dir), "taxonomy": nested})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][-1] == "taxonomy"
+    assert "nested too deeply" in response.json()["detail"][0]["msg"]
 
 
 async def test_upload_over_the_size_limit_is_413_and_leaves_nothing(

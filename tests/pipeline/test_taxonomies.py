@@ -81,6 +81,7 @@ def test_lists_of_categories_or_dicts_are_accepted_as_they_are() -> None:
         ('[{"name": "Physics"}, {"name": "  "}]', "Category 2 has a blank name"),
         ('[{"description": "no name"}]', "Category 1 has a blank name"),
         ('[{"name": "Physics"', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"name": "Physics"}', "must be a JSON list"),
         ("[1, 2]", "Category 1 must be an object"),
         ('[{"name": "' + "x" * 201 + '"}]', "Category 1"),

@@ -239,6 +239,10 @@ def _parse_json_list(text: str) -> list[Any]:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
         raise InvalidTaxonomy(f"The taxonomy is not valid JSON: {error.msg}") from error
+    except RecursionError as error:
+        raise InvalidTaxonomy(
+            "The taxonomy is nested too deeply to be a list of categories"
+        ) from error
     if not isinstance(parsed, list):
         raise InvalidTaxonomy('The taxonomy must be a JSON list of {"name", "description"} objects')
     return parsed
