@@ -85,6 +85,34 @@ async def test_scanned_page_is_read_by_the_vision_model(
     assert request.body["response_format"]["json_schema"]["schema"] == METADATA_SCHEMA
 
 
+async def test_a_vision_answer_is_cleaned_of_control_characters_and_url_forms(
+    openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """What a model reads off a scan goes into BibTeX and RIS: identifiers in their plain
+    form, no control characters anywhere, and nothing kept that is not an identifier."""
+    path = make_image_only_pdf(tmp_path / "scan.pdf")
+    extracted = await asyncio.to_thread(extract_paper, str(path))
+    answers = iter(
+        [
+            metadata(
+                title="A Scanned\x00 Paper\x04Title",
+                authors=["Grace\x07 Hopper"],
+                doi="https://doi.org/10.1234/scan.1952\x04junk",
+                arxiv_id="arXiv:2101.00001v2",
+            ),
+            metadata(title="Another Scan", doi="not a doi", arxiv_id="see page 2"),
+        ]
+    )
+    fake_openai.answer = lambda body: next(answers)
+
+    refined = await reader(openai_client).refine(str(path), extracted)
+    unusable = await reader(openai_client).refine(str(path), extracted)
+
+    assert (refined.title, refined.authors) == ("A Scanned Paper Title", ["Grace Hopper"])
+    assert (refined.doi, refined.arxiv_id) == ("10.1234/scan.1952", "2101.00001")
+    assert (unusable.doi, unusable.arxiv_id) == (None, None)
+
+
 async def test_missing_title_is_filled_by_the_llm(
     openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, born_digital_pdf: Path
 ) -> None:

@@ -15,6 +15,10 @@ _ARXIV_LABELLED = re.compile(
     r"((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}))(v\d+)?",
     re.IGNORECASE,
 )
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\s*:\s*)?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?",
+    re.IGNORECASE,
+)
 _ARXIV_BARE_NEW = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[a-z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
 # Elsevier's legacy item ids, ISSN(YY)NNNNN-C; the publisher registered them as DOIs under 10.1016.
@@ -54,6 +58,12 @@ def doi_from_pii(text: str) -> str | None:
     """The DOI an Elsevier PII label such as 'PII: 0021-9991(86)90093-8' stands for, or None."""
     match = _ELSEVIER_PII.search(text)
     return f"10.1016/{match.group(1).upper()}" if match else None
+
+
+def normalize_arxiv_id(raw: str) -> str | None:
+    """An arXiv identifier without `arXiv:` prefix or version; None if it is not one."""
+    match = _ARXIV_ID.fullmatch(raw.strip())
+    return match.group(1) if match else None
 
 
 def find_arxiv_ids(text: str) -> list[str]:

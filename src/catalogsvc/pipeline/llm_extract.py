@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
@@ -19,12 +20,14 @@ from catalogsvc.llm.client import request_json
 from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
 from catalogsvc.pipeline.extract import NO_TEXT_LAYER
 from catalogsvc.pipeline.first_page import read_first_page_text, render_first_page_png
+from catalogsvc.pipeline.identifiers import normalize_arxiv_id, normalize_doi
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PAGE_TEXT_CHARS = 6000
 RENDER_DPI = 150
 EARLIEST_YEAR, LATEST_YEAR = 1500, 2100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,9 @@ def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPap
 def read_page_metadata(answer: Mapping[str, Any], *, page_text: str | None = None) -> PageMetadata:
     """Clean a model's fields; with `page_text`, identifiers count only if the page shows them."""
     authors = answer.get("authors")
-    doi, arxiv_id = _text(answer.get("doi")), _text(answer.get("arxiv_id"))
+    raw_doi, raw_arxiv_id = answer.get("doi"), answer.get("arxiv_id")
+    doi = normalize_doi(raw_doi) if isinstance(raw_doi, str) else None
+    arxiv_id = normalize_arxiv_id(raw_arxiv_id) if isinstance(raw_arxiv_id, str) else None
     if page_text is not None:
         # A made-up identifier is worse than none: keep only what the text layer contains.
         haystack = "".join(page_text.split()).casefold()
@@ -176,9 +181,10 @@ def read_page_metadata(answer: Mapping[str, Any], *, page_text: str | None = Non
 
 
 def _text(value: object) -> str | None:
+    """The answer's string with control characters and runs of white space made one space."""
     if not isinstance(value, str):
         return None
-    return " ".join(value.split()) or None
+    return " ".join(_CONTROL.sub(" ", value).split()) or None
 
 
 def _year(value: object) -> int | None:
