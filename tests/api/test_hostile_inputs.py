@@ -3,11 +3,13 @@ DELETE that removes only what the service stored for that job."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.conftest import ClientFactory, ServiceClient, wait_for_file, write_papers
+from tests.gated_extract import gated_pdf, release
 from tests.pdf_factory import make_paper_pdf
 
 
@@ -67,6 +69,41 @@ async def test_a_folder_job_never_reads_a_link_to_a_file_outside_the_roots(
     papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
     assert "The Secret Outside the Roots" not in [p["title"] for p in papers]
     assert finished["progress"]["papers"] == 1
+
+
+async def test_a_file_or_folder_swapped_for_a_link_after_submission_is_not_read(
+    client_factory: ClientFactory, papers_dir: Path, tmp_path: Path
+) -> None:
+    """The roots are checked when a job is submitted and again when a file is read: a file,
+    or a folder on its path, replaced by a link while the job waits is failed, not read."""
+    client = await client_factory(extract_workers=1)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in ("z-file.pdf", "b.pdf"):
+        make_paper_pdf(outside / name, title="The Secret Outside the Roots", authors=["Eve"])
+    (papers_dir / "sub").mkdir()
+    write_papers(papers_dir / "sub", 1, prefix="b")
+    make_paper_pdf(papers_dir / "z-file.pdf", title="An Honest Paper", authors=["Ann Author"])
+    gated = gated_pdf(papers_dir, "a-gated.pdf")
+    job = await client.folder_job(papers_dir, recursive=True)
+    await wait_for_file(Path(f"{gated}.started"))
+
+    (papers_dir / "z-file.pdf").unlink()
+    (papers_dir / "z-file.pdf").symlink_to(outside / "z-file.pdf")
+    shutil.rmtree(papers_dir / "sub")
+    (papers_dir / "sub").symlink_to(outside)
+    release(gated)
+    finished = await client.wait_until_finished(job["id"])
+
+    files = {
+        f["file_name"]: f for f in (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    }
+    for swapped in ("z-file.pdf", "sub/b0.pdf"):
+        assert files[swapped]["state"] == "failed", files[swapped]
+        assert "replaced by a link" in files[swapped]["error"]
+    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    assert [p["title"] for p in papers] == ["A Paper That Takes Its Time"]
+    assert finished["status"] == "completed"
 
 
 async def test_deleting_a_job_never_removes_another_jobs_uploads(

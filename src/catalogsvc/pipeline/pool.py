@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import multiprocessing
+import os
 import resource
 import signal
 import sys
@@ -26,6 +27,9 @@ from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
 
 ExtractFn = Callable[[str], ExtractedPaper]
 T = TypeVar("T")
+RELINKED = (
+    "not read: the file, or a folder on its path, was replaced by a link after the job took it"
+)
 
 
 def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
@@ -43,6 +47,7 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
             return
         read, path = request
         try:
+            _refuse_if_relinked(path)
             connection.send(("ok", read(path)))
         except InvalidPDF as exc:
             connection.send(("invalid", exc.detail))
@@ -55,6 +60,14 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
             connection.send(("error", f"the file needed {needed}"))
         except Exception as exc:  # any failure of one file is reported, never fatal to the worker
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _refuse_if_relinked(path: str) -> None:
+    """Jobs store a file's real path when they take it; one that resolves elsewhere now had
+    itself or a folder on its path replaced by a link since, which may lead outside the
+    allowed roots, so it is not read."""
+    if os.path.isabs(path) and os.path.realpath(path) != path:
+        raise InvalidPDF(RELINKED)
 
 
 class _Worker:
