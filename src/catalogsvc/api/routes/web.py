@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 @router.api_route("/", methods=["GET", "HEAD"])
 async def web_app() -> FileResponse:
     """The single-page web app."""
-    return FileResponse(WEB_DIR / "index.html", headers=SECURITY_HEADERS)
+    return FileResponse(WEB_DIR / "index.html", headers=SECURITY_HEADERS, media_type="text/html")
 
 
 class WebAppFiles(StaticFiles):
