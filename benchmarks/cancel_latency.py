@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -59,7 +60,7 @@ async def measure(trials: int) -> dict[str, list[float]]:
     app = create_app(settings, extract=extract_gated, classifier_factory=lambda _s: stalled)
     results: dict[str, list[float]] = {"queued": [], "extracting": [], "classifying": []}
     async with LifespanManager(app, startup_timeout=60) as manager:
-        runner: JobRunner = app.state.runner
+        runner: JobRunner[Any] = app.state.runner
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
 
@@ -110,7 +111,7 @@ async def measure_llm_request(trials: int) -> list[float]:
         )
         app = create_app(settings)
         async with LifespanManager(app, startup_timeout=60) as manager:
-            runner: JobRunner = app.state.runner
+            runner: JobRunner[Any] = app.state.runner
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
                 for trial in range(trials):

@@ -12,12 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.labelled_arxiv import balanced_sample, read_labelled, split_train_test
+
+from catalogsvc.classification.classifier import OfflineClassifier
+from catalogsvc.classification.text_features import paper_text
 from catalogsvc.domain import Category, CategoryAssignment, Taxonomy
-from catalogsvc.pipeline.classify import OfflineClassifier
-from catalogsvc.pipeline.extract import extract_paper
-from catalogsvc.pipeline.labelled_arxiv import balanced_sample, read_labelled, split_train_test
-from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY
-from catalogsvc.pipeline.text_features import paper_text
+from catalogsvc.extraction.extract import extract_paper
+from catalogsvc.taxonomies import ARXIV_TAXONOMY
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PER_ARCHIVE = 60

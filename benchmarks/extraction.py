@@ -13,7 +13,7 @@ from pathlib import Path
 import pymupdf
 
 from catalogsvc.evaluation import evaluate_corpus, render_eval_table
-from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.extraction.extract import extract_paper
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"
 ROUNDS = 3

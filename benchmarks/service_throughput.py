@@ -20,7 +20,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from catalogsvc.app import create_app
-from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.settings import Settings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev"

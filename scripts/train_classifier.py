@@ -1,4 +1,4 @@
-"""Build the offline classifier's data in catalogsvc/classifier_data from labelled arXiv papers.
+"""Build the offline classifier's data in catalogsvc/classification/data from labelled arXiv papers.
 
 Two files come out, both reproducible from shared/labelled/arxiv.jsonl with this script:
 - arxiv_model.npz: naive Bayes blended with class-balanced logistic regression, both over one
@@ -25,25 +25,25 @@ from pathlib import Path
 
 import numpy as np
 
-from catalogsvc.pipeline.classify import archive_order, trained_logits
-from catalogsvc.pipeline.concept_space import PAPER_NAME_WEIGHT, ConceptSpace
-from catalogsvc.pipeline.labelled_arxiv import (
+from catalogsvc.classification.classifier import archive_order, trained_logits
+from catalogsvc.classification.concept_space import PAPER_NAME_WEIGHT, ConceptSpace
+from catalogsvc.classification.linear_model import LinearTextModel
+from catalogsvc.classification.text_features import paper_text, text_terms
+from catalogsvc.classification.tfidf import FloatArray, IndexArray, TfidfVocabulary
+from catalogsvc.classification.zero_shot import ZeroShotClassifier
+from catalogsvc.taxonomies import ARXIV_TAXONOMY
+from scripts.labelled_arxiv import (
     LabelledPaper,
     balanced_sample,
     is_test_paper,
     read_labelled,
     split_train_test,
 )
-from catalogsvc.pipeline.linear_model import LinearTextModel
-from catalogsvc.pipeline.softmax_regression import SparseRows, fit_softmax
-from catalogsvc.pipeline.taxonomies import ARXIV_TAXONOMY
-from catalogsvc.pipeline.text_features import paper_text, text_terms
-from catalogsvc.pipeline.tfidf import FloatArray, IndexArray, TfidfVocabulary
-from catalogsvc.pipeline.zero_shot import ZeroShotClassifier
+from scripts.softmax_regression import SparseRows, fit_softmax
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "labelled" / "arxiv.jsonl"
-DEFAULT_OUT = REPO_ROOT / "src" / "catalogsvc" / "classifier_data"
+DEFAULT_OUT = REPO_ROOT / "src" / "catalogsvc" / "classification" / "data"
 CATEGORY_TABLE = Path(__file__).with_name("arxiv_categories.tsv")
 ARCHIVE_MIN_DOCUMENTS = 5
 CONCEPT_MIN_DOCUMENTS = 3

@@ -105,8 +105,8 @@ class ServiceClient:
         self.http = http
 
     @property
-    def runner(self) -> JobRunner:
-        runner: JobRunner = self.app.state.runner
+    def runner(self) -> JobRunner[Any]:
+        runner: JobRunner[Any] = self.app.state.runner
         return runner
 
     async def wait_until_finished(self, job_id: str, timeout: float = 30) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from catalogsvc.domain import ExtractedPaper
-from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.extraction.extract import extract_paper
 from tests.pdf_factory import make_paper_pdf
 
 HOLD_LIMIT_S = 60.0

@@ -17,8 +17,14 @@ from catalogsvc.api.errors import install_error_handlers
 from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
 from catalogsvc.api.routes.web import mount_web_app
 from catalogsvc.api.upload_limit import UploadSizeLimit
+from catalogsvc.classification.answer_cache import StoreClassificationCache
+from catalogsvc.classification.classifier import Classifier, OfflineClassifier
+from catalogsvc.classification.llm_classifier import LLMClassifier
 from catalogsvc.domain import Taxonomy
-from catalogsvc.jobs.context import CancelScope, JobContext
+from catalogsvc.extraction.extract import extract_paper
+from catalogsvc.extraction.metadata_reader import MetadataReader
+from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
+from catalogsvc.jobs.cancel_scope import CancelScope
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.leases import LeaseKeeper
 from catalogsvc.jobs.replica import Replica
@@ -26,12 +32,7 @@ from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.service import JobService
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.llm.client import create_openai_client
-from catalogsvc.pipeline.classification_cache import StoreClassificationCache
-from catalogsvc.pipeline.classify import Classifier, OfflineClassifier
-from catalogsvc.pipeline.extract import extract_paper
-from catalogsvc.pipeline.llm_classify import LLMClassifier
-from catalogsvc.pipeline.llm_extract import MetadataReader
-from catalogsvc.pipeline.pool import ExtractFn, ExtractionPool
+from catalogsvc.pipeline.context import JobContext
 from catalogsvc.pipeline.run import run_pipeline
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
@@ -80,7 +81,7 @@ async def open_services(
     *,
     extract: ExtractFn = extract_paper,
     classifier_factory: ClassifierFactory | None = None,
-) -> AsyncIterator[tuple[Services, JobRunner]]:
+) -> AsyncIterator[tuple[Services, JobRunner[JobContext]]]:
     """Build every long-lived object, yield them, and stop them in order."""
     await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
     # Resolving a relative SQLite path and creating its folder touch the disk.

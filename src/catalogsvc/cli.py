@@ -16,16 +16,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalogsvc.app import create_app, open_services
+from catalogsvc.catalog.catalogs import CatalogFormat, is_partial, render_job_catalog
 from catalogsvc.domain import JobPhase, JobStatus, Paper
 from catalogsvc.errors import CatalogError, JobConflict
+from catalogsvc.extraction.extract import extract_paper
+from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.service import JobService, JobSnapshot
-from catalogsvc.pipeline.catalog import CatalogFormat, is_partial, render_job_catalog
-from catalogsvc.pipeline.extract import extract_paper
-from catalogsvc.pipeline.pool import ExtractFn
-from catalogsvc.pipeline.taxonomies import resolve_taxonomy
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
+from catalogsvc.taxonomies import resolve_taxonomy
 
 console = Console(stderr=True)
 

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import InvalidPDF
-from catalogsvc.pipeline.extract import extract_paper
+from catalogsvc.extraction.extract import extract_paper
 
 LEVENSHTEIN_THRESHOLD = 0.8
 SPEED_TARGET = 50.0

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from tests.classification.test_llm_classifier import sent_papers
 from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.fake_openai import FakeOpenAI
 from tests.pdf_factory import make_image_only_pdf
-from tests.pipeline.test_llm_classify import sent_papers
 
 TAXONOMY = [
     {"name": "Galaxies", "description": "galaxy clusters, stars, dark matter"},

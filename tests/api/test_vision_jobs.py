@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from catalogsvc.pipeline.llm_extract import METADATA_SCHEMA
+from catalogsvc.extraction.metadata_reader import METADATA_SCHEMA
 from catalogsvc.settings import Settings
 from tests.conftest import ClientFactory
 from tests.fake_openai import FakeOpenAI

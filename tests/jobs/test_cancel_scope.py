@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from catalogsvc.jobs.context import CancelScope, JobCancelled, StopReason
+from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled, StopReason
 
 
 async def answer() -> int:

@@ -6,17 +6,26 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Generic, Protocol, TypeVar
 
 from catalogsvc.errors import CatalogError, StorageFull
-from catalogsvc.jobs.context import CancelScope, JobCancelled, JobContext, StopReason
+from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled, StopReason
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.disk_space import is_out_of_space
 from catalogsvc.store.models import JobRow
 
 log = logging.getLogger("catalogsvc.jobs")
 
-Pipeline = Callable[[JobContext], Awaitable[None]]
-ContextFactory = Callable[[JobRow, CancelScope], JobContext]
+
+class TimedWork(Protocol):
+    """What the runner needs of a job's pipeline context: the time spent in each phase."""
+
+    def elapsed_timings(self) -> dict[str, float]: ...
+
+    def close_phase(self) -> dict[str, float]: ...
+
+
+C = TypeVar("C", bound=TimedWork)
 
 SHUTDOWN_REASON = "Interrupted: the server shut down; resume the job to finish it"
 # A final state the store refuses (a full disk) is asked again, less and less often.
@@ -24,14 +33,14 @@ FINAL_WRITE_FIRST_RETRY_S = 0.5
 FINAL_WRITE_MAX_RETRY_S = 30.0
 
 
-class JobRunner:
+class JobRunner(Generic[C]):
     """Own the running job tasks and their cancel scopes."""
 
     def __init__(
         self,
         transitions: JobTransitions,
-        pipeline: Pipeline,
-        context_factory: ContextFactory,
+        pipeline: Callable[[C], Awaitable[None]],
+        context_factory: Callable[[JobRow, CancelScope], C],
         *,
         max_concurrent_jobs: int,
     ) -> None:
@@ -41,7 +50,7 @@ class JobRunner:
         self._slots = asyncio.Semaphore(max_concurrent_jobs)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._scopes: dict[str, CancelScope] = {}
-        self._contexts: dict[str, JobContext] = {}
+        self._contexts: dict[str, C] = {}
         self._started: set[str] = set()
 
     def launch(self, job: JobRow) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from catalogsvc.domain import (
     ACTIVE_STATUSES,
@@ -28,7 +28,7 @@ from catalogsvc.errors import (
     NotAFolder,
     StorageFull,
 )
-from catalogsvc.jobs.context import StopReason
+from catalogsvc.jobs.cancel_scope import StopReason
 from catalogsvc.jobs.inputs import allowed_folder, folder_files, remove_job_files, save_uploads
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
@@ -65,7 +65,7 @@ class JobService:
         settings: Settings,
         store: Store,
         transitions: JobTransitions,
-        runner: JobRunner,
+        runner: JobRunner[Any],
         classifier_name: str,
         replica: Replica,
         owner: str | None = None,

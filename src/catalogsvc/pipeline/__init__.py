@@ -1,1 +1,1 @@
-"""The job pipeline: extract, classify, catalog."""
+"""The job pipeline: its phases (extract, classify, catalog), their order, and JobContext."""

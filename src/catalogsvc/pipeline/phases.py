@@ -7,10 +7,11 @@ from collections import deque
 from dataclasses import asdict
 from pathlib import Path
 
+from catalogsvc.catalog.catalogs import CatalogFormat, render_job_catalog
 from catalogsvc.domain import ExtractedPaper, FileState, Paper
 from catalogsvc.errors import CatalogError
-from catalogsvc.jobs.context import JobCancelled, JobContext
-from catalogsvc.pipeline.catalog import CatalogFormat, render_job_catalog
+from catalogsvc.jobs.cancel_scope import JobCancelled
+from catalogsvc.pipeline.context import JobContext
 from catalogsvc.store.models import JobFileRow
 
 

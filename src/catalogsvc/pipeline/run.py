@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalogsvc.domain import JobKind, JobPhase
-from catalogsvc.jobs.context import JobContext
+from catalogsvc.pipeline.context import JobContext
 from catalogsvc.pipeline.phases import classify_papers, extract_files, write_catalogs
 
 

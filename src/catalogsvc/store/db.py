@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ from sqlalchemy.engine.url import make_url
 from catalogsvc.errors import StorageFull
 from catalogsvc.store.disk_space import is_out_of_space
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The top-level migrations/ folder, installed as catalogsvc.migrations.
+MIGRATIONS_DIR = str(resources.files("catalogsvc.migrations"))
 
 
 def create_store_engine(url: str) -> Engine:
@@ -49,7 +51,7 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
 
 def alembic_config(engine: Engine) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", MIGRATIONS_DIR)
     config.attributes["engine"] = engine
     return config
 

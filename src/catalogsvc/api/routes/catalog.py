@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from catalogsvc.api.deps import SignedUrlJobServiceDep
-from catalogsvc.domain import JobPhase, JobStatus
-from catalogsvc.errors import JobStillActive
-from catalogsvc.pipeline.catalog import (
+from catalogsvc.catalog.catalogs import (
     CatalogFormat,
     catalog_media_types,
     is_partial,
     render_job_catalog,
 )
+from catalogsvc.domain import JobPhase, JobStatus
+from catalogsvc.errors import JobStillActive
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 

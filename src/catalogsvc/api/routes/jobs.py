@@ -20,7 +20,7 @@ from catalogsvc.api.schemas import (
     ResumeIn,
 )
 from catalogsvc.domain import JobKind, JobStatus, Paper
-from catalogsvc.pipeline.taxonomies import resolve_taxonomy
+from catalogsvc.taxonomies import resolve_taxonomy
 
 router = APIRouter(prefix="/api", tags=["jobs"])
 

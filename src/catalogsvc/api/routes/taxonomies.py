@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from catalogsvc.api.schemas import TaxonomyOut
-from catalogsvc.pipeline.taxonomies import BUILTIN_TAXONOMIES
+from catalogsvc.taxonomies import BUILTIN_TAXONOMIES
 
 router = APIRouter(prefix="/api", tags=["taxonomies"])
 

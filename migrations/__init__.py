@@ -1,0 +1,1 @@
+"""Alembic scripts; installed as catalogsvc.migrations."""

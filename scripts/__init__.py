@@ -1,0 +1,1 @@
+"""Training-only code: builds the offline classifier's data; never shipped."""

@@ -1,0 +1,105 @@
+"""The BibTeX catalog, built as a bibtexparser library and written by its writer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import MergeCoAuthors, MergeNameParts, NameParts
+from bibtexparser.model import Entry, ExplicitComment, Field
+
+from catalogsvc.catalog.citation_keys import assign_citation_keys
+from catalogsvc.catalog.contents import (
+    PARTIAL_NOTICE,
+    CatalogHeader,
+    CategoryGroup,
+    collapse_whitespace,
+    display_title,
+)
+from catalogsvc.catalog.names import split_person_name
+from catalogsvc.domain import Paper
+
+# Braces become text commands rather than \{ \}: BibTeX counts every brace, escaped or not,
+# so a lone "{" in a title would otherwise unbalance the whole entry.
+_LATEX_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_ESCAPES))
+# Verbatim fields (doi, eprint) are read literally by biblatex, so they are not escaped;
+# only what could break the entry's syntax is dropped.
+_UNSAFE_IN_VERBATIM = re.compile(r"[{}\\\s]")
+_BIBTEX_AND = re.compile(r"\band\b", re.IGNORECASE)
+_UNSAFE_IN_COMMENT = re.compile(r"[{}@]")
+
+
+def render_bibtex(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:
+    library = Library()
+    library.add(ExplicitComment(_comment_text(f"{header.title} (job {header.job_id})")))
+    if header.partial:
+        library.add(ExplicitComment(_comment_text(PARTIAL_NOTICE)))
+    papers = [paper for group in groups for paper in group.papers]
+    keys = iter(assign_citation_keys(papers))
+    for group in groups:
+        library.add(ExplicitComment(_comment_text(f"Category: {group.name}")))
+        library.add([bibtex_entry(next(keys), paper) for paper in group.papers])
+    return write_string(
+        library, prepend_middleware=[MergeNameParts(style="last"), MergeCoAuthors()]
+    )
+
+
+def bibtex_entry(key: str, paper: Paper) -> Entry:
+    """@article when a DOI says the paper was published, @misc (a preprint) otherwise."""
+    fields = [Field("title", escape_latex(display_title(paper)))]
+    authors = [_name_parts(author) for author in paper.authors if author.strip()]
+    if authors:
+        fields.append(Field("author", authors))
+    if paper.year is not None:
+        fields.append(Field("year", str(paper.year)))
+    if paper.doi:
+        fields.append(Field("doi", _UNSAFE_IN_VERBATIM.sub("", paper.doi)))
+    if paper.arxiv_id:
+        fields.append(Field("eprint", _UNSAFE_IN_VERBATIM.sub("", paper.arxiv_id)))
+        fields.append(Field("archiveprefix", "arXiv"))
+    if paper.abstract:
+        fields.append(Field("abstract", escape_latex(paper.abstract)))
+    if paper.category:
+        fields.append(Field("keywords", escape_latex(paper.category)))
+    return Entry("article" if paper.doi else "misc", key, fields)
+
+
+def escape_latex(text: str) -> str:
+    return _LATEX_SPECIAL.sub(
+        lambda match: _LATEX_ESCAPES[match.group()], collapse_whitespace(text)
+    )
+
+
+def _name_parts(author: str) -> NameParts:
+    name = split_person_name(collapse_whitespace(author))
+    return NameParts(
+        first=[_name_token(name.given)] if name.given else [],
+        last=[_name_token(name.family)],
+        jr=[_name_token(name.suffix)] if name.suffix else [],
+    )
+
+
+def _name_token(text: str) -> str:
+    escaped = escape_latex(text)
+    if _BIBTEX_AND.search(escaped) or "," in escaped:
+        # A brace group is one token to BibTeX, so "and" or a comma cannot split the name.
+        return "{" + escaped + "}"
+    return escaped
+
+
+def _comment_text(text: str) -> str:
+    return _UNSAFE_IN_COMMENT.sub("", collapse_whitespace(text))

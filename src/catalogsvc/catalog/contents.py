@@ -1,0 +1,67 @@
+"""What every catalog format shows: the header, the category groups and the links."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from catalogsvc.domain import Paper
+from catalogsvc.taxonomies import UNCATEGORIZED
+
+PARTIAL_NOTICE = "Partial catalog: the job ended before it had read and classified every file."
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogHeader:
+    """What a catalog says about itself before listing papers."""
+
+    job_id: str
+    title: str
+    partial: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryGroup:
+    """The papers of one category, in catalog order."""
+
+    name: str
+    papers: tuple[Paper, ...]
+
+
+def display_title(paper: Paper) -> str:
+    """The paper's title, or its file name when extraction found no title."""
+    return collapse_whitespace(paper.title or "") or paper.file_name
+
+
+def collapse_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def group_by_category(papers: Sequence[Paper]) -> list[CategoryGroup]:
+    """Groups sorted by name, papers within a group by title (then id, so ties are stable)."""
+    by_category: defaultdict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_category[paper.category or UNCATEGORIZED].append(paper)
+    return [
+        CategoryGroup(
+            name=name,
+            papers=tuple(
+                sorted(by_category[name], key=lambda p: (display_title(p).casefold(), p.id))
+            ),
+        )
+        for name in sorted(by_category, key=lambda name: (name.casefold(), name))
+    ]
+
+
+def doi_url(doi: str) -> str:
+    # Percent-encoding keeps parentheses, spaces and quotes of odd DOIs out of link syntax.
+    return "https://doi.org/" + quote(doi.strip(), safe="/")
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    return "https://arxiv.org/abs/" + quote(arxiv_id.strip(), safe="/")

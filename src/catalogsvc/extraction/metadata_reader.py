@@ -1,0 +1,193 @@
+"""Fill what the text path missed: a vision model reads scanned pages, an LLM fills gaps."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletionMessageParam
+
+from catalogsvc.domain import ExtractedPaper, ExtractionMethod
+from catalogsvc.errors import CatalogError
+from catalogsvc.extraction.extract import NO_TEXT_LAYER
+from catalogsvc.extraction.first_page import read_first_page_text, render_first_page_png
+from catalogsvc.extraction.identifiers import normalize_arxiv_id, normalize_doi
+from catalogsvc.llm.client import request_json
+from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PAGE_TEXT_CHARS = 6000
+RENDER_DPI = 150
+EARLIEST_YEAR, LATEST_YEAR = 1500, 2100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMetadata:
+    """The fields a model read on page 1, cleaned; None where it found nothing usable."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    abstract: str | None = None
+
+
+_FIELDS = tuple(f.name for f in fields(PageMetadata))
+_NULLABLE_STRING = {"type": ["string", "null"]}
+METADATA_SCHEMA: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "title": _NULLABLE_STRING,
+        "authors": {"type": "array", "items": {"type": "string"}},
+        "year": {"type": ["integer", "null"]},
+        "doi": _NULLABLE_STRING,
+        "arxiv_id": _NULLABLE_STRING,
+        "abstract": _NULLABLE_STRING,
+    },
+    "required": list(_FIELDS),
+    "additionalProperties": False,
+}
+
+
+class PdfRunner(Protocol):
+    """Runs one blocking reading of a PDF where a crashing or hanging file can do no harm."""
+
+    async def __call__(self, read: Callable[[str], T], path: str) -> T: ...
+
+
+async def run_in_thread(read: Callable[[str], T], path: str) -> T:
+    return await asyncio.to_thread(read, path)
+
+
+class MetadataReader:
+    """Second pass over one extracted PDF with the models that are configured (either may be
+    None); any failure leaves the paper as the text path read it, with a warning.
+
+    The service passes the extraction pool as `run_pdf`, so PyMuPDF never runs in its threads,
+    and the `request_slots` the classifier also holds, so LLM_MAX_CONCURRENCY bounds both.
+    """
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        *,
+        llm_model: str | None,
+        vision_model: str | None,
+        request_slots: asyncio.Semaphore,
+        run_pdf: PdfRunner = run_in_thread,
+    ) -> None:
+        self.client = client
+        self.llm_model = llm_model
+        self.vision_model = vision_model
+        self._request_slots = request_slots
+        self._run_pdf = run_pdf
+
+    async def refine(self, path: str, extracted: ExtractedPaper) -> ExtractedPaper:
+        """The paper with a scanned page 1 read by the vision model, or its gaps filled."""
+        try:
+            if self.vision_model and lacks_text_layer(extracted):
+                return await self._read_image(path, extracted, self.vision_model)
+            if self.llm_model and has_missing_fields(extracted):
+                return await self._read_text(path, extracted, self.llm_model)
+        except CatalogError as error:  # the model's, the client's or the pool's own message
+            return _with_warning(extracted, error.detail)
+        except Exception as error:  # one file's second pass must never fail its job
+            log.exception("reading %s with a model failed", path)
+            return _with_warning(
+                extracted, f"reading with a model failed: {type(error).__name__}: {error}"
+            )
+        return extracted
+
+    async def _read_image(self, path: str, extracted: ExtractedPaper, model: str) -> ExtractedPaper:
+        png = await self._run_pdf(partial(render_first_page_png, dpi=RENDER_DPI), path)
+        data_url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        answer = await self._ask(model, vision_metadata_messages(data_url))
+        filled = fill_missing(extracted, read_page_metadata(answer))
+        warnings = [w for w in filled.warnings if w != NO_TEXT_LAYER]
+        return replace(filled, method=ExtractionMethod.vision, warnings=warnings)
+
+    async def _read_text(self, path: str, extracted: ExtractedPaper, model: str) -> ExtractedPaper:
+        page_text = await self._run_pdf(partial(read_first_page_text, limit=PAGE_TEXT_CHARS), path)
+        if not page_text.strip():
+            return extracted
+        answer = await self._ask(model, metadata_messages(page_text))
+        filled = fill_missing(extracted, read_page_metadata(answer, page_text=page_text))
+        return extracted if filled is extracted else replace(filled, method=ExtractionMethod.llm)
+
+    async def _ask(
+        self, model: str, messages: Sequence[ChatCompletionMessageParam]
+    ) -> Mapping[str, Any]:
+        async with self._request_slots:
+            return await request_json(
+                self.client,
+                model=model,
+                messages=messages,
+                schema_name="paper_metadata",
+                schema=METADATA_SCHEMA,
+            )
+
+
+def _with_warning(extracted: ExtractedPaper, warning: str) -> ExtractedPaper:
+    return replace(extracted, warnings=[*extracted.warnings, warning])
+
+
+def lacks_text_layer(extracted: ExtractedPaper) -> bool:
+    return NO_TEXT_LAYER in extracted.warnings
+
+
+def has_missing_fields(extracted: ExtractedPaper) -> bool:
+    """Whether the fields every catalog entry wants are incomplete (identifiers are optional)."""
+    return not (extracted.title and extracted.authors and extracted.year and extracted.abstract)
+
+
+def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPaper:
+    """`extracted` with only its empty fields taken from `found`; text-path fields win."""
+    changes: dict[str, Any] = {}
+    for name in _FIELDS:
+        if not getattr(extracted, name) and getattr(found, name):
+            changes[name] = getattr(found, name)
+    return replace(extracted, **changes) if changes else extracted
+
+
+def read_page_metadata(answer: Mapping[str, Any], *, page_text: str | None = None) -> PageMetadata:
+    """Clean a model's fields; with `page_text`, identifiers count only if the page shows them."""
+    authors = answer.get("authors")
+    raw_doi, raw_arxiv_id = answer.get("doi"), answer.get("arxiv_id")
+    doi = normalize_doi(raw_doi) if isinstance(raw_doi, str) else None
+    arxiv_id = normalize_arxiv_id(raw_arxiv_id) if isinstance(raw_arxiv_id, str) else None
+    if page_text is not None:
+        # A made-up identifier is worse than none: keep only what the text layer contains.
+        haystack = "".join(page_text.split()).casefold()
+        doi = doi if doi and "".join(doi.split()).casefold() in haystack else None
+        arxiv_id = arxiv_id if arxiv_id and arxiv_id.casefold() in haystack else None
+    return PageMetadata(
+        title=_text(answer.get("title")),
+        authors=[name for a in authors if (name := _text(a))] if isinstance(authors, list) else [],
+        year=_year(answer.get("year")),
+        doi=doi,
+        arxiv_id=arxiv_id,
+        abstract=_text(answer.get("abstract")),
+    )
+
+
+def _text(value: object) -> str | None:
+    """The answer's string with control characters and runs of white space made one space."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(_CONTROL.sub(" ", value).split()) or None
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if EARLIEST_YEAR <= value <= LATEST_YEAR else None

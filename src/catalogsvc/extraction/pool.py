@@ -1,0 +1,213 @@
+"""A pool of extraction worker processes that survives crashing and hanging PDFs.
+
+Each worker runs one file at a time. A worker that dies, exceeds the per-file
+timeout, or whose caller is cancelled is killed and replaced; only its file fails.
+A memory limit per worker turns a file that would exhaust the machine into a failed file.
+Every send and receive on a worker's pipe runs in the pool's own threads, never on the event
+loop: uvloop leaves a descriptor it watched non-blocking, which breaks large answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TypeVar, cast
+
+from catalogsvc.domain import ExtractedPaper
+from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
+
+ExtractFn = Callable[[str], ExtractedPaper]
+T = TypeVar("T")
+RELINKED = (
+    "not read: the file, or a folder on its path, was replaced by a link after the job took it"
+)
+
+
+def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
+    # The server handles Ctrl-C; a worker must not die of it mid-file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_limit_mb is not None and sys.platform == "linux":
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        read, path = request
+        try:
+            _refuse_if_relinked(path)
+            connection.send(("ok", read(path)))
+        except InvalidPDF as exc:
+            connection.send(("invalid", exc.detail))
+        except MemoryError:
+            needed = (
+                f"more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
+                if memory_limit_mb is not None
+                else "more memory than the machine had"
+            )
+            connection.send(("error", f"the file needed {needed}"))
+        except Exception as exc:  # any failure of one file is reported, never fatal to the worker
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _refuse_if_relinked(path: str) -> None:
+    """Jobs store a file's real path when they take it; one that resolves elsewhere now had
+    itself or a folder on its path replaced by a link since, which may lead outside the
+    allowed roots, so it is not read."""
+    if os.path.isabs(path) and os.path.realpath(path) != path:
+        raise InvalidPDF(RELINKED)
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self.process = process
+        self.connection = connection
+        self.exchange: concurrent.futures.Future[tuple[str, object]] | None = None
+
+    def ask(self, request: tuple[object, str]) -> tuple[str, object]:
+        """Send one request and wait for its answer, in a pipe thread. A worker that died, or
+        was killed for a timeout or a cancel, answers ("crashed", its exit code)."""
+        try:
+            self.connection.send(request)
+            answer: tuple[str, object] = self.connection.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=5)
+            return ("crashed", self.process.exitcode)
+        return answer
+
+    def dispose(self) -> None:
+        """Kill the process, let its pipe thread see the end, then reap it and close its pipe
+        (closing a pipe another thread still reads could hand its number to a new file)."""
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        if self.exchange is not None:
+            concurrent.futures.wait([self.exchange])
+        self.process.join(timeout=5)
+        self.connection.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        with contextlib.suppress(Exception):
+            self.connection.send(None)
+        self.process.join(timeout=2)
+        self.dispose()
+
+
+class ExtractionPool:
+    """Run `extract(path)`, or any other reading of one PDF, in worker processes with a
+    timeout; async and cancellable."""
+
+    def __init__(
+        self,
+        extract: ExtractFn,
+        *,
+        size: int,
+        timeout_s: float,
+        memory_limit_mb: int | None = None,
+    ) -> None:
+        self.size = size
+        self._extract = extract
+        self._timeout_s = timeout_s
+        self._memory_limit_mb = memory_limit_mb
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(
+            ["catalogsvc.extraction.extract", "catalogsvc.extraction.first_page"]
+        )
+        # One thread per worker waits on its pipe; the default executor is left to the store.
+        self._pipes = concurrent.futures.ThreadPoolExecutor(size, thread_name_prefix="pool-pipe")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: set[_Worker] = set()
+        self._replacing: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        for _ in range(self.size):
+            await self._add_worker()
+
+    async def close(self) -> None:
+        await asyncio.gather(*self._replacing, return_exceptions=True)
+        await asyncio.gather(*(asyncio.to_thread(w.stop) for w in list(self._all)))
+        self._all.clear()
+        await asyncio.to_thread(self._pipes.shutdown)
+
+    async def extract(
+        self, path: str, *, on_start: Callable[[], None] | None = None
+    ) -> ExtractedPaper:
+        """Extract one file; raise InvalidPDF or ExtractionFailed with a message on failure.
+        `on_start` is called when a worker takes the file, after any wait for a free one."""
+        return await self.run(self._extract, path, on_start=on_start)
+
+    async def run(
+        self, read: Callable[[str], T], path: str, *, on_start: Callable[[], None] | None = None
+    ) -> T:
+        """`read(path)` in a worker; `read` must be picklable (a module-level function)."""
+        worker = await self._idle.get()
+        if on_start is not None:
+            on_start()
+        healthy = False
+        try:
+            worker.exchange = self._pipes.submit(worker.ask, (read, path))
+            exchange = asyncio.wrap_future(worker.exchange)
+            result = await asyncio.wait_for(exchange, timeout=self._timeout_s)
+            healthy = result[0] != "crashed"
+        except TimeoutError:
+            raise ExtractionFailed(
+                f"extraction took longer than {self._timeout_s:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
+            ) from None
+        finally:
+            if healthy:
+                self._idle.put_nowait(worker)
+            else:
+                self._replace_later(worker)
+        return cast(T, _unpack(result))
+
+    def _replace_later(self, worker: _Worker) -> None:
+        """Kill the worker now; reap it and start its successor without holding up the caller."""
+        self._all.discard(worker)
+        with contextlib.suppress(Exception):
+            worker.process.kill()
+        task = asyncio.create_task(self._replace(worker))
+        self._replacing.add(task)
+        task.add_done_callback(self._replacing.discard)
+
+    async def _replace(self, worker: _Worker) -> None:
+        await asyncio.to_thread(worker.dispose)
+        await self._add_worker()
+
+    async def _add_worker(self) -> None:
+        worker = await asyncio.to_thread(self._spawn)
+        self._all.add(worker)
+        self._idle.put_nowait(worker)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._memory_limit_mb), daemon=True
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+
+def _unpack(result: tuple[str, object]) -> object:
+    kind, value = result
+    if kind == "ok":
+        return value
+    if kind == "invalid":
+        raise InvalidPDF(str(value))
+    if kind == "error":
+        raise ExtractionFailed(str(value))
+    if kind == "crashed":
+        raise ExtractionFailed(f"the extraction worker crashed (exit code {value})")
+    raise CatalogError(f"unexpected answer from an extraction worker: {kind}")

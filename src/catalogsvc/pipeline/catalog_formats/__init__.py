@@ -1,1 +1,0 @@
-"""One renderer per catalog format, over papers already grouped by category."""

@@ -1,0 +1,84 @@
+"""What a running job's pipeline sees: its row, its tools, and its cancel scope."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from catalogsvc.classification.classifier import Classifier
+from catalogsvc.domain import JobPhase, Taxonomy
+from catalogsvc.extraction.metadata_reader import MetadataReader
+from catalogsvc.extraction.pool import ExtractionPool
+from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
+from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.store.models import JobRow
+from catalogsvc.store.repository import Store
+
+T = TypeVar("T")
+
+
+@dataclass
+class JobContext:
+    """Everything one job's pipeline needs; phases receive it as their first argument."""
+
+    job: JobRow
+    taxonomy: Taxonomy
+    scope: CancelScope
+    store: Store
+    bus: EventBus
+    transitions: JobTransitions
+    pool: ExtractionPool
+    classifier: Classifier
+    metadata_reader: MetadataReader | None
+    catalogs_dir: Path
+    classify_batch_size: int
+    timings: dict[str, float] = field(default_factory=dict)
+    # Files of one job finish concurrently: the duplicate check and the insert go together.
+    recording: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _phase: JobPhase | None = None
+    _phase_started: float = 0.0
+
+    @property
+    def job_id(self) -> str:
+        return self.job.id
+
+    @property
+    def cancelled(self) -> bool:
+        return self.scope.event.is_set()
+
+    def check_cancelled(self) -> None:
+        if self.cancelled:
+            raise JobCancelled
+
+    async def race(self, awaitable: Awaitable[T]) -> T:
+        """Await `awaitable` unless the job's cancel event fires first (CancelScope.race)."""
+        return await self.scope.race(awaitable)
+
+    async def enter_phase(self, phase: JobPhase) -> None:
+        self.check_cancelled()
+        self.close_phase()
+        self._phase = phase
+        self._phase_started = time.monotonic()
+        await self.transitions.enter_phase(self.job_id, phase, dict(self.timings))
+
+    def close_phase(self) -> dict[str, float]:
+        """Add the time spent in the current phase to the timings, and return them."""
+        self.timings = self.elapsed_timings()
+        self._phase = None
+        return dict(self.timings)
+
+    def elapsed_timings(self) -> dict[str, float]:
+        """The timings so far, the current phase's time included, without closing it."""
+        timings = dict(self.timings)
+        if self._phase is not None:
+            elapsed = time.monotonic() - self._phase_started
+            timings[self._phase.value] = round(timings.get(self._phase.value, 0.0) + elapsed, 4)
+        return timings
+
+    def publish(self, kind: str, data: dict[str, Any]) -> None:
+        self.bus.publish(self.job_id, kind, data)

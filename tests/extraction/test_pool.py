@@ -1,0 +1,146 @@
+"""The extraction pool: results, crashes, timeouts and cancellation only cost one worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+import uvloop
+
+from catalogsvc.errors import ExtractionFailed, InvalidPDF
+from catalogsvc.extraction.extract import extract_paper
+from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
+from tests.conftest import wait_for_file, write_papers
+from tests.gated_extract import extract_gated, gated_pdf, release
+from tests.memory_hungry_read import RESERVED_MB, reserve_memory
+from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
+
+LARGE_ANSWER_BYTES = 8 * 1024 * 1024
+
+
+def read_large_answer(path: str) -> bytes:
+    """An answer many times the size of a pipe's buffer, like a page rendered as a PNG."""
+    return bytes(LARGE_ANSWER_BYTES)
+
+
+@asynccontextmanager
+async def started_pool(
+    extract: ExtractFn, *, size: int, timeout_s: float, memory_limit_mb: int | None = None
+) -> AsyncIterator[ExtractionPool]:
+    started = ExtractionPool(
+        extract, size=size, timeout_s=timeout_s, memory_limit_mb=memory_limit_mb
+    )
+    await started.start()
+    try:
+        yield started
+    finally:
+        await started.close()
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[ExtractionPool]:
+    async with started_pool(extract_gated, size=2, timeout_s=2) as started:
+        yield started
+
+
+async def test_extracts_papers_in_parallel_workers(pool: ExtractionPool, tmp_path: Path) -> None:
+    papers = write_papers(tmp_path, 4)
+    results = await asyncio.gather(*(pool.extract(str(p)) for p in papers))
+    assert [r.pages for r in results] == [1, 1, 1, 1]
+    assert len({r.sha256 for r in results}) == 4
+
+
+async def test_invalid_pdf_is_reported_with_its_message(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidPDF) as caught:
+        await pool.extract(str(await asyncio.to_thread(make_not_a_pdf, tmp_path / "notes.pdf")))
+    assert caught.value.detail
+
+
+async def test_a_crashing_file_fails_alone_and_the_pool_recovers(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    crash = make_paper_pdf(tmp_path / "crash.pdf", title="Boom", authors=["A B"])
+    with pytest.raises(ExtractionFailed, match="crashed"):
+        await pool.extract(str(crash))
+    (good,) = write_papers(tmp_path, 1)
+    results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(3)))
+    assert all(r.pages == 1 for r in results)
+
+
+async def test_a_hanging_file_times_out_and_its_worker_is_replaced(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    hanging = make_paper_pdf(tmp_path / "gated.pdf", title="Never Ends", authors=["A B"])
+    with pytest.raises(ExtractionFailed, match="longer than 2 s"):
+        await pool.extract(str(hanging))
+    (good,) = write_papers(tmp_path, 1)
+    assert (await pool.extract(str(good))).pages == 1
+
+
+async def test_cancelling_an_extraction_kills_its_worker_at_once(
+    pool: ExtractionPool, tmp_path: Path
+) -> None:
+    slow = make_paper_pdf(tmp_path / "gated.pdf", title="Slow", authors=["A B"])
+    task = asyncio.create_task(pool.extract(str(slow)))
+    await wait_for_file(Path(f"{slow}.started"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    (good,) = write_papers(tmp_path, 1)
+    results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(2)))
+    assert all(r.pages == 1 for r in results)
+
+
+@pytest.mark.parametrize("limit_mb", [None, 1024])
+async def test_a_file_needing_more_memory_than_the_limit_fails_alone(
+    tmp_path: Path, limit_mb: int | None
+) -> None:
+    async with started_pool(
+        extract_paper, size=1, timeout_s=30, memory_limit_mb=limit_mb
+    ) as limited:
+        if limit_mb is None:
+            assert await limited.run(reserve_memory, str(tmp_path)) == RESERVED_MB
+        else:
+            with pytest.raises(ExtractionFailed) as caught:
+                await limited.run(reserve_memory, str(tmp_path))
+            assert "more than 1024 MB (CATALOGSVC_WORKER_MEMORY_MB)" in str(caught.value.detail)
+        (paper,) = write_papers(tmp_path, 1)
+        assert (await limited.extract(str(paper))).pages == 1
+
+
+async def test_a_file_is_reported_started_only_when_a_worker_takes_it(tmp_path: Path) -> None:
+    async with started_pool(extract_gated, size=1, timeout_s=30) as single:
+        held = gated_pdf(tmp_path)
+        (waiting,) = write_papers(tmp_path, 1)
+        started: list[str] = []
+        first = asyncio.create_task(
+            single.extract(str(held), on_start=lambda: started.append(held.name))
+        )
+        await wait_for_file(Path(f"{held}.started"))
+        second = asyncio.create_task(
+            single.extract(str(waiting), on_start=lambda: started.append(waiting.name))
+        )
+        await asyncio.sleep(0)  # one turn of the loop: the second call now waits for the worker
+
+        assert started == [held.name]
+        release(held)
+        await asyncio.gather(first, second)
+        assert started == [held.name, waiting.name]
+
+
+async def test_an_answer_larger_than_the_pipe_buffer_arrives_whole_on_uvloop(
+    tmp_path: Path,
+) -> None:
+    """uvloop leaves a descriptor it watched non-blocking; a pool that reads its workers' pipes
+    on the loop then fails a large answer half-read with BlockingIOError (issue 10)."""
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+    async with started_pool(extract_paper, size=2, timeout_s=60) as pool:
+        answers = await asyncio.gather(
+            *(pool.run(read_large_answer, str(tmp_path)) for _ in range(4))
+        )
+    assert [len(answer) for answer in answers] == [LARGE_ANSWER_BYTES] * 4
