@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from catalogsvc.settings import Settings
@@ -22,6 +25,19 @@ def command_env(settings: Settings) -> dict[str, str]:
         "CATALOGSVC_EXTRACT_WORKERS": "1",
         "COLUMNS": "200",
     }
+
+
+async def wait_for_stored_papers(database: Path, count: int, timeout: float = 60) -> None:
+    """Poll the CLI process's SQLite file, with a deadline, until it holds `count` papers."""
+
+    def stored() -> int:
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as connection:
+            return int(connection.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    deadline = time.monotonic() + timeout
+    while await asyncio.to_thread(stored) < count:
+        assert time.monotonic() < deadline, f"{count} papers were not stored in {timeout} s"
+        await asyncio.sleep(0.01)
 
 
 def run_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
@@ -73,6 +89,8 @@ async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
         stderr=asyncio.subprocess.PIPE,
     )
     await wait_for_file(Path(f"{gated}.started"), timeout=60)
+    # The worker takes the gated file as soon as a0 is read, a moment before a0 is stored.
+    await wait_for_stored_papers(settings.data_dir / "catalogsvc.db", 1)
 
     process.send_signal(signal.SIGINT)
     _, stderr_bytes = await asyncio.wait_for(process.communicate(), timeout=60)

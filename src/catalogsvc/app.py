@@ -133,7 +133,6 @@ async def open_services(
             pool=pool,
             classifier=classifier,
             metadata_reader=reader,
-            catalogs_dir=settings.catalogs_dir,
             classify_batch_size=settings.classify_batch_size,
         )
 

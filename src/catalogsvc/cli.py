@@ -16,11 +16,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalogsvc.app import create_app, open_services
-from catalogsvc.catalog.catalogs import CatalogFormat, is_partial, render_job_catalog
-from catalogsvc.domain import JobPhase, JobStatus, Paper
+from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
+from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
+from catalogsvc.jobs.events import PhaseEvent, ProgressEvent, StatusEvent
+from catalogsvc.jobs.job_catalog import job_catalog
 from catalogsvc.jobs.service import JobService, JobSnapshot
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
@@ -105,22 +107,24 @@ def _run(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.submit_folder(str(folder), recursive=args.recursive, taxonomy=taxonomy)
 
-    return _write_outcome(*asyncio.run(_run_job(settings, submit, args.extract)), args)
+    return _write_outcome(*asyncio.run(_run_job(settings, submit, args)), args.out)
 
 
 def _resume(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.resume_job(args.job_id, retry_failed=args.retry_failed)
 
-    return _write_outcome(*asyncio.run(_run_job(Settings(), submit, args.extract)), args)
+    return _write_outcome(*asyncio.run(_run_job(Settings(), submit, args)), args.out)
 
 
 async def _run_job(
     settings: Settings,
     submit: Callable[[JobService], Awaitable[JobSnapshot]],
-    extract: ExtractFn,
-) -> tuple[JobSnapshot, list[Paper]]:
-    async with open_services(settings, extract=extract) as (services, runner):
+    args: argparse.Namespace,
+) -> tuple[JobSnapshot, list[RenderedCatalog]]:
+    """Run the job in-process, its progress bar fed by the job's events (the same the server
+    streams); on Ctrl-C cancel it. The job as it ended, and its catalogs."""
+    async with open_services(settings, extract=args.extract) as (services, runner):
         snapshot: JobSnapshot = await submit(services.jobs)
         job_id = snapshot.job.id
 
@@ -130,41 +134,43 @@ async def _run_job(
 
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, lambda: asyncio.ensure_future(cancel()))
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task("extracting", total=snapshot.progress.files_total)
-            waiting = asyncio.ensure_future(runner.wait(job_id))
-            while not waiting.done():
-                current = await services.jobs.get_job(job_id)
-                bar.update(
-                    task, completed=current.progress.files_done, description=current.job.phase
-                )
-                await asyncio.wait([waiting], timeout=0.2)
+        async with services.bus.subscribe(job_id) as events:
+            # Subscribed first, then read: no event falls between the two.
+            current = await services.jobs.get_job(job_id)
+            with _progress_bar() as bar:
+                task = bar.add_task(current.job.phase, total=current.progress.files_total)
+                bar.update(task, completed=current.progress.files_done)
+                status = JobStatus(current.job.status)
+                while not status.is_terminal:
+                    event = await events.get()
+                    if isinstance(event, ProgressEvent):
+                        bar.update(task, completed=event.files_done)
+                    elif isinstance(event, PhaseEvent):
+                        bar.update(task, description=event.phase.value)
+                    elif isinstance(event, StatusEvent):
+                        status = event.status
+        await runner.wait(job_id)
         loop.remove_signal_handler(signal.SIGINT)
-        return await services.jobs.get_job(job_id), await services.jobs.list_papers(job_id)
+        formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
+        catalogs = [await job_catalog(services.jobs, job_id, fmt) for fmt in formats]
+        return await services.jobs.get_job(job_id), catalogs
 
 
-def _write_outcome(final: JobSnapshot, papers: list[Paper], args: argparse.Namespace) -> int:
-    """Write the (possibly partial) catalogs and say how the job ended."""
-    out: Path = args.out
-    formats: list[str] | None = args.format
-    job_id = final.job.id
-    status = JobStatus(final.job.status)
-    progress = final.progress
-    partial = is_partial(
-        status,
-        JobPhase(final.job.phase),
-        files_done=progress.files_done,
-        files_total=progress.files_total,
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
     )
+
+
+def _write_outcome(final: JobSnapshot, catalogs: list[RenderedCatalog], out: Path) -> int:
+    """Write the (possibly partial) catalogs and say how the job ended."""
+    job_id, status, progress = final.job.id, JobStatus(final.job.status), final.progress
     out.mkdir(parents=True, exist_ok=True)
-    for fmt in formats or [f.value for f in CatalogFormat]:
-        rendered = render_job_catalog(CatalogFormat(fmt), papers, job_id=job_id, partial=partial)
+    for rendered in catalogs:
         (out / rendered.filename).write_bytes(rendered.content)
     console.print(
         f"job {job_id}: [bold]{status}[/bold]; {progress.files_done}/{progress.files_total} files, "

@@ -83,7 +83,3 @@ class Settings(BaseSettings):
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
-
-    @property
-    def catalogs_dir(self) -> Path:
-        return self.data_dir / "catalogs"

@@ -7,10 +7,15 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from catalogsvc.jobs.events import JobEvent
 from tests.conftest import write_papers
 from tests.gated_extract import gated_pdf, release
 from tests.pdf_factory import make_not_a_pdf
 from tests.server_process import ServerProcess
+
+EVENT: TypeAdapter[JobEvent] = TypeAdapter(JobEvent)
 
 
 def read_events(lines: Any) -> Any:
@@ -38,16 +43,20 @@ def test_events_stream_progress_files_phases_and_end_after_the_terminal_status(
         assert response.headers["content-type"].startswith("text/event-stream")
         for kind, data in read_events(response.iter_lines()):
             seen.append((kind, data))
-            if kind == "status" and len(seen) == 1:
+            if kind == "job":
                 assert data["id"] == job_id  # the first event is the whole job
                 release(gated)
 
     kinds = [kind for kind, _ in seen]
-    assert kinds[0] == "status" and kinds[-1] == "status"
+    assert kinds[0] == "job" and kinds[-1] == "status"
+    assert "job" not in kinds[1:]
+    for kind, data in seen[1:]:  # one documented model per kind, and nothing else
+        assert EVENT.validate_python(data).kind == kind
     assert seen[-1][1]["status"] == "completed"
     assert {"file", "progress", "phase"} <= set(kinds)
     phases = [data["phase"] for kind, data in seen if kind == "phase"]
-    assert phases[-2:] == ["classifying", "cataloging"]
+    assert seen[0][1]["phase"] in {"queued", "extracting"}  # the job holds its gated file
+    assert phases[-1] == "classifying"
     done_files = {
         data["file_name"] for kind, data in seen if kind == "file" and data["state"] == "done"
     }
@@ -64,7 +73,7 @@ def test_events_of_a_finished_job_are_its_final_state_only(
     assert live[-1][1]["status"] == "completed"
     with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
         events = list(read_events(response.iter_lines()))
-    assert [kind for kind, _ in events] == ["status"]
+    assert [kind for kind, _ in events] == ["job"]
     assert events[0][1]["status"] == "completed"
 
 
@@ -80,9 +89,9 @@ def test_progress_events_count_every_outcome_and_end_at_the_stored_counts(
     counts: list[dict[str, int]] = []
     with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=60) as response:
         for kind, data in read_events(response.iter_lines()):
-            if kind == "status" and data.get("id") == job_id:
+            if kind == "job":
                 release(gated)
-            elif kind == "progress" and "files_total" in data:
+            elif kind == "progress" and data["classified"] == 0:
                 counts.append(data)
 
     assert [c["files_done"] for c in counts] == [1, 2, 3, 4, 5]

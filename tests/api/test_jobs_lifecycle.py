@@ -43,7 +43,7 @@ async def test_upload_job_completes_with_papers_and_failed_files_explained(
         "papers": 2,
     }
     assert finished["start_time"] and finished["end_time"]
-    assert set(finished["timings"]) == {"extracting", "classifying", "cataloging"}
+    assert set(finished["timings"]) == {"extracting", "classifying"}
     files_out = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
     by_name = {f["file_name"]: f for f in files_out}
     for path in bad:
@@ -88,14 +88,22 @@ async def test_catalog_of_an_unknown_format_is_422_naming_the_field(
     assert response.json()["detail"][0]["loc"][-1] == "format"
 
 
-async def test_catalogs_are_written_to_the_data_dir_when_a_job_completes(
+async def test_catalogs_are_rendered_from_the_store_and_never_written_to_disk(
     client: ServiceClient, papers_dir: Path, tmp_path: Path
 ) -> None:
+    """The stored papers are the one source of a catalog: every format downloads, the same
+    bytes each time, and the data folder holds no catalog files."""
     write_papers(papers_dir, 1)
     job = await client.folder_job(papers_dir)
     await client.wait_until_finished(job["id"])
-    written = sorted(p.suffix for p in (tmp_path / "data" / "catalogs" / job["id"]).iterdir())
-    assert written == sorted([".md", ".html", ".json", ".bib", ".csv", ".json", ".ris"])
+    formats = ["markdown", "html", "json", "bibtex", "csv", "csl-json", "ris"]
+
+    for fmt in formats:
+        url = f"/api/jobs/{job['id']}/catalog?format={fmt}"
+        first, again = await client.http.get(url), await client.http.get(url)
+        assert first.status_code == 200, (fmt, first.text)
+        assert first.content == again.content
+    assert not (tmp_path / "data" / "catalogs").exists()
 
 
 async def test_duplicate_content_is_skipped_with_a_note(

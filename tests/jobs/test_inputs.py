@@ -113,7 +113,7 @@ def test_removing_a_jobs_files_never_follows_a_link_into_another_jobs_uploads(
     link = layout["root"] / "papers" / "peek.pdf"
     link.symlink_to(other_upload)
 
-    remove_job_files(uploads, layout["data"] / "catalogs", "job", JobPaths([str(link)], []))
+    remove_job_files(uploads, "job", JobPaths([str(link)], []))
 
     assert other_upload.exists()
     assert link.is_symlink()
@@ -126,9 +126,7 @@ def test_removing_the_last_job_of_a_chain_removes_its_parents_upload_folder(
     uploads = layout["data"] / "uploads"
     parent_upload = uploads / "other" / "00000-x.pdf"
 
-    remove_job_files(
-        uploads, layout["data"] / "catalogs", "child", JobPaths([str(parent_upload)], [])
-    )
+    remove_job_files(uploads, "child", JobPaths([str(parent_upload)], []))
 
     assert not parent_upload.parent.exists()
     assert uploads.exists()

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from catalogsvc.domain import ACTIVE_STATUSES, JobStatus
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.events import EventBus, StatusEvent
 from catalogsvc.jobs.leases import LeaseKeeper
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.transitions import LEASE_EXPIRED, REPLICA_STOPPED, JobTransitions
@@ -138,7 +138,8 @@ async def test_the_lease_keeper_renews_its_own_jobs_and_ends_an_unrenewed_one(
     finally:
         keeper.cancel()
 
-    assert event.data["status"] == "interrupted"
+    assert isinstance(event, StatusEvent)
+    assert event.status == "interrupted"
     assert status_and_error(store, remote) == ("interrupted", LEASE_EXPIRED)
     assert status_and_error(store, own) == ("running", None)
     assert lease_renewed_at(store, own) > first_lease

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
-from catalogsvc.jobs.service import CancelOutcomeKind, JobSnapshot
+from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
+from catalogsvc.jobs.service import JobSnapshot
 from catalogsvc.store.models import JobFileRow
 
 TaxonomyField = Annotated[

@@ -1,4 +1,5 @@
-"""In-process publish/subscribe of job events, feeding the SSE stream."""
+"""A running job's events, one typed model per kind, and the in-process bus that fans them out
+to the SSE stream and the CLI's progress bar."""
 
 from __future__ import annotations
 
@@ -6,14 +7,56 @@ import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+
+from catalogsvc.domain import FileState, JobPhase, JobStatus, Paper
 
 
-@dataclass(frozen=True, slots=True)
-class JobEvent:
-    kind: str  # progress, file, phase, status
-    data: dict[str, Any]
+class StatusEvent(BaseModel):
+    """The job moved to `status`; the last event of a stream is a terminal one."""
+
+    kind: Literal["status"] = "status"
+    job_id: str
+    status: JobStatus
+    reason: str
+
+
+class PhaseEvent(BaseModel):
+    """The job entered `phase`; `timings` are the seconds spent in each phase so far."""
+
+    kind: Literal["phase"] = "phase"
+    job_id: str
+    phase: JobPhase
+    timings: dict[str, float]
+
+
+class FileEvent(BaseModel):
+    """A worker took a file (`started`), or the file ended: `done` with its paper, or
+    `failed` / `skipped` with the reason."""
+
+    kind: Literal["file"] = "file"
+    job_id: str
+    file_name: str
+    state: Literal["started"] | FileState
+    error: str | None = None
+    paper: Paper | None = None
+
+
+class ProgressEvent(BaseModel):
+    """The job's counts: files ended (failed ones included), papers stored, papers classified."""
+
+    kind: Literal["progress"] = "progress"
+    job_id: str
+    files_total: int
+    files_done: int
+    files_failed: int
+    papers: int
+    classified: int = 0
+
+
+JobEvent = StatusEvent | PhaseEvent | FileEvent | ProgressEvent
 
 
 class EventBus:
@@ -22,9 +65,8 @@ class EventBus:
     def __init__(self) -> None:
         self._subscribers: defaultdict[str, set[asyncio.Queue[JobEvent]]] = defaultdict(set)
 
-    def publish(self, job_id: str, kind: str, data: dict[str, Any]) -> None:
-        event = JobEvent(kind, {"job_id": job_id, **data})
-        for queue in self._subscribers.get(job_id, ()):
+    def publish(self, event: JobEvent) -> None:
+        for queue in self._subscribers.get(event.job_id, ()):
             queue.put_nowait(event)
 
     @asynccontextmanager

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from catalogsvc.domain import FileState
+from catalogsvc.domain import FileState, Paper
 from catalogsvc.errors import NotAFolder, PathNotAllowed, StorageFull, UploadTooLarge
 from catalogsvc.store.disk_space import is_out_of_space
+from catalogsvc.store.models import JobFileRow
 from catalogsvc.store.records import JobPaths, NewFile
 
 CHUNK_BYTES = 1024 * 1024
@@ -113,11 +114,11 @@ def folder_files(
     return files
 
 
-def remove_job_files(uploads: Path, catalogs: Path, job_id: str, paths: JobPaths) -> None:
+def remove_job_files(uploads: Path, job_id: str, paths: JobPaths) -> None:
     """Remove what the service stored for a deleted job: its upload folder (unless a resumed
-    job still reads it), uploads of deleted parents no job reads any more (and their folder
-    once empty), and its catalogs. Paths are compared as stored, never through links, so
-    nothing outside is touched."""
+    job still reads it), and uploads of deleted parents no job reads any more (and their
+    folder once empty). Paths are compared as stored, never through links, so nothing
+    outside is touched."""
     job_uploads = uploads / job_id
     if not any(Path(p).is_relative_to(job_uploads) for p in paths.still_used):
         shutil.rmtree(job_uploads, ignore_errors=True)
@@ -126,7 +127,24 @@ def remove_job_files(uploads: Path, catalogs: Path, job_id: str, paths: JobPaths
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):  # not empty: another job's file is in it
                 path.parent.rmdir()
-    shutil.rmtree(catalogs / job_id, ignore_errors=True)
+
+
+def carried_files(
+    files: Sequence[JobFileRow], papers: Sequence[Paper], *, retry_failed: bool
+) -> list[NewFile]:
+    """A parent's files as a resumed or reclassified job takes them over: done ones with their
+    paper, the rest pending again (failed ones too, with `retry_failed`)."""
+    by_id = {paper.id: paper for paper in papers}
+    carried = []
+    for file in files:
+        state, error = FileState(file.state), file.error
+        if state is FileState.failed and retry_failed:
+            state, error = FileState.pending, None
+        paper = by_id.get(file.paper_id) if file.paper_id is not None else None
+        if state is FileState.done and paper is None:
+            state = FileState.pending
+        carried.append(NewFile(file.file_name, file.path, state, error, paper))
+    return carried
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:

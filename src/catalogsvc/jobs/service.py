@@ -6,12 +6,11 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO
 
 from catalogsvc.domain import (
     ACTIVE_STATUSES,
     RESUMABLE_STATUSES,
-    FileState,
     JobKind,
     JobPhase,
     JobStatus,
@@ -29,7 +28,13 @@ from catalogsvc.errors import (
     StorageFull,
 )
 from catalogsvc.jobs.cancel_scope import StopReason
-from catalogsvc.jobs.inputs import allowed_folder, folder_files, remove_job_files, save_uploads
+from catalogsvc.jobs.inputs import (
+    allowed_folder,
+    carried_files,
+    folder_files,
+    remove_job_files,
+    save_uploads,
+)
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.transitions import JobTransitions
@@ -42,15 +47,6 @@ from catalogsvc.store.repository import NewFile, Progress, Store
 class JobSnapshot:
     job: JobRow
     progress: Progress
-
-
-CancelOutcomeKind = Literal["cancelled", "already_cancelled", "not_cancellable", "not_found"]
-
-
-@dataclass(frozen=True, slots=True)
-class CancelOutcome:
-    id: str
-    outcome: CancelOutcomeKind
 
 
 class JobService:
@@ -122,23 +118,10 @@ class JobService:
 
     async def cancel_job(self, job_id: str) -> JobSnapshot:
         """Cancel a queued or running job; the cancelled row is written before this returns."""
-        await self._cancel(job_id)
+        await self.request_cancel(job_id)
         return await self.get_job(job_id)
 
-    async def cancel_jobs(self, job_ids: Sequence[str]) -> list[CancelOutcome]:
-        outcomes = []
-        for job_id in job_ids:
-            outcome: CancelOutcomeKind
-            try:
-                outcome = "cancelled" if await self._cancel(job_id) else "already_cancelled"
-            except JobNotFound:
-                outcome = "not_found"
-            except JobNotCancellable:
-                outcome = "not_cancellable"
-            outcomes.append(CancelOutcome(job_id, outcome))
-        return outcomes
-
-    async def _cancel(self, job_id: str) -> bool:
+    async def request_cancel(self, job_id: str) -> bool:
         """True if this call cancelled the job, False if it was cancelled already."""
         if self._owner is not None:
             await self._require(job_id)
@@ -194,20 +177,19 @@ class JobService:
         )
 
     async def delete_job(self, job_id: str) -> None:
-        """Remove a finished job, its papers, its catalogs and the uploads only it used."""
+        """Remove a finished job, its papers and the uploads only it used."""
         job = await self._require(job_id)
         if job.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {job.status}; cancel it first")
         uploads = await asyncio.to_thread(self._settings.uploads_dir.resolve)
-        catalogs = self._settings.catalogs_dir
         try:
             paths = await asyncio.to_thread(self._store.delete_job, job_id)
         except StorageFull:
             # A full disk: the job's own files make room for the database to forget it.
             before = await asyncio.to_thread(self._store.job_paths, job_id)
-            await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, before)
+            await asyncio.to_thread(remove_job_files, uploads, job_id, before)
             paths = await asyncio.to_thread(self._store.delete_job, job_id)
-        await asyncio.to_thread(remove_job_files, uploads, catalogs, job_id, paths)
+        await asyncio.to_thread(remove_job_files, uploads, job_id, paths)
         await self._restore_reserve()
 
     async def get_job(self, job_id: str) -> JobSnapshot:
@@ -295,18 +277,8 @@ class JobService:
 
     async def _carried_files(self, parent: JobRow, *, retry_failed: bool) -> list[NewFile]:
         files = await asyncio.to_thread(self._store.list_files, parent.id)
-        papers = {p.id: p for p in await asyncio.to_thread(self._store.list_papers, parent.id)}
-        carried = []
-        for file in files:
-            state = FileState(file.state)
-            error = file.error
-            if state is FileState.failed and retry_failed:
-                state, error = FileState.pending, None
-            paper = papers.get(file.paper_id) if file.paper_id is not None else None
-            if state is FileState.done and paper is None:
-                state = FileState.pending
-            carried.append(NewFile(file.file_name, file.path, state, error, paper))
-        return carried
+        papers = await asyncio.to_thread(self._store.list_papers, parent.id)
+        return carried_files(files, papers, retry_failed=retry_failed)
 
 
 def _already_resumed(parent: JobRow) -> JobAlreadyResumed:

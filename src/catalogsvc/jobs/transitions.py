@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from catalogsvc.domain import ACTIVE_STATUSES, JobPhase, JobStatus
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.events import EventBus, PhaseEvent, StatusEvent
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.store.models import utc_now
 from catalogsvc.store.repository import Store
@@ -124,7 +124,7 @@ class JobTransitions:
             self._store.update_running_job, job_id, {"phase": phase.value, "timings": timings}
         )
         if changed:
-            self._bus.publish(job_id, "phase", {"phase": phase.value, "timings": timings})
+            self._bus.publish(PhaseEvent(job_id=job_id, phase=phase, timings=timings))
 
     async def _move(
         self,
@@ -155,7 +155,7 @@ class JobTransitions:
                 progress.files_failed,
                 progress.papers,
             )
-            self._bus.publish(job_id, "status", {"status": target.value, "reason": reason})
+            self._bus.publish(StatusEvent(job_id=job_id, status=target, reason=reason))
         return won
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from dataclasses import asdict, dataclass, field
+from typing import Literal, TypeVar
 
 from catalogsvc.classification.classifier import Classifier
-from catalogsvc.domain import JobPhase, Taxonomy
+from catalogsvc.domain import FileState, JobPhase, Paper, Taxonomy
 from catalogsvc.extraction.metadata_reader import MetadataReader
 from catalogsvc.extraction.pool import ExtractionPool
 from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.events import EventBus, FileEvent, ProgressEvent
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.models import JobRow
+from catalogsvc.store.records import Progress
 from catalogsvc.store.repository import Store
 
 T = TypeVar("T")
@@ -35,7 +35,6 @@ class JobContext:
     pool: ExtractionPool
     classifier: Classifier
     metadata_reader: MetadataReader | None
-    catalogs_dir: Path
     classify_batch_size: int
     timings: dict[str, float] = field(default_factory=dict)
     # Files of one job finish concurrently: the duplicate check and the insert go together.
@@ -80,5 +79,21 @@ class JobContext:
             timings[self._phase.value] = round(timings.get(self._phase.value, 0.0) + elapsed, 4)
         return timings
 
-    def publish(self, kind: str, data: dict[str, Any]) -> None:
-        self.bus.publish(self.job_id, kind, data)
+    def publish_file(
+        self,
+        file_name: str,
+        state: Literal["started"] | FileState,
+        *,
+        error: str | None = None,
+        paper: Paper | None = None,
+    ) -> None:
+        self.bus.publish(
+            FileEvent(
+                job_id=self.job_id, file_name=file_name, state=state, error=error, paper=paper
+            )
+        )
+
+    def publish_progress(self, progress: Progress, *, classified: int = 0) -> None:
+        self.bus.publish(
+            ProgressEvent(job_id=self.job_id, classified=classified, **asdict(progress))
+        )

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import asdict
-from pathlib import Path
 
-from catalogsvc.catalog.catalogs import CatalogFormat, render_job_catalog
-from catalogsvc.domain import ExtractedPaper, FileState, Paper
+from catalogsvc.domain import ExtractedPaper, FileState
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.cancel_scope import JobCancelled
 from catalogsvc.pipeline.context import JobContext
@@ -31,7 +28,7 @@ async def extract_files(context: JobContext) -> None:
             outcome = await extract_one_file(context, pending.popleft())
             if outcome is not None:
                 progress = progress.after(outcome)
-                context.publish("progress", asdict(progress))
+                context.publish_progress(progress)
 
     in_hand = min(2 * context.pool.size, len(pending))
     await asyncio.gather(*(take_files() for _ in range(in_hand)))
@@ -44,7 +41,7 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState |
     assert file.id is not None
 
     def started() -> None:
-        context.publish("file", {"file_name": file.file_name, "state": "started"})
+        context.publish_file(file.file_name, "started")
 
     try:
         extracted = await context.race(context.pool.extract(file.path, on_start=started))
@@ -74,9 +71,7 @@ async def record_extracted(
     paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
     if paper is None:
         raise JobCancelled  # the job ended meanwhile; its history stays as it was then
-    context.publish(
-        "file", {"file_name": file.file_name, "state": "done", "paper": paper.model_dump()}
-    )
+    context.publish_file(file.file_name, FileState.done, paper=paper)
     return FileState.done
 
 
@@ -90,12 +85,13 @@ async def _record_outcome(
     )
     if not recorded:
         raise JobCancelled
-    context.publish("file", {"file_name": file.file_name, "state": state.value, "error": error})
+    context.publish_file(file.file_name, state, error=error)
 
 
 async def classify_papers(context: JobContext) -> None:
     """Classify the job's papers batch by batch, storing each batch's categories."""
     papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
+    progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
     size = context.classify_batch_size
     for start in range(0, len(papers), size):
         batch = papers[start : start + size]
@@ -103,20 +99,4 @@ async def classify_papers(context: JobContext) -> None:
         pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
         if not await asyncio.to_thread(context.store.set_categories, context.job_id, pairs):
             raise JobCancelled
-        context.publish("progress", {"classified": start + len(batch), "papers": len(papers)})
-
-
-async def write_catalogs(context: JobContext) -> None:
-    """Render every catalog format into the job's folder under DATA_DIR/catalogs."""
-    papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
-    folder = context.catalogs_dir / context.job_id
-    for fmt in CatalogFormat:
-        await context.race(asyncio.to_thread(_write_catalog, context, fmt, papers, folder))
-
-
-def _write_catalog(
-    context: JobContext, fmt: CatalogFormat, papers: list[Paper], folder: Path
-) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rendered = render_job_catalog(fmt, papers, job_id=context.job_id, partial=False)
-    (folder / rendered.filename).write_bytes(rendered.content)
+        context.publish_progress(progress, classified=start + len(batch))

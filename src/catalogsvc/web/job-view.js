@@ -148,18 +148,24 @@ export function jobView(main, { navigate, params: [jobId] }) {
     render();
   }
 
-  function onStatus(data) {
-    if (data.progress) job = data; // the first event carries the whole job
-    else job = { ...job, status: data.status, error: data.reason ?? job.error };
+  function onJob(data) {
+    job = data; // the first event: the whole job
     render();
     if (isTerminal(job.status)) finish();
-    else if (data.progress) loadResults().catch((error) => message.show(error.message));
+    else loadResults().catch((error) => message.show(error.message));
+  }
+
+  function onStatus(data) {
+    job = { ...job, status: data.status, error: data.reason ?? job.error };
+    render();
+    if (isTerminal(job.status)) finish();
   }
 
   function listen() {
     source = new EventSource(api.eventsUrl(jobId));
     const on = (kind, handler) =>
       source.addEventListener(kind, (event) => handler(JSON.parse(event.data)));
+    on("job", onJob);
     on("status", onStatus);
     on("phase", (data) => {
       job = { ...job, phase: data.phase, timings: data.timings ?? job.timings };
@@ -167,8 +173,9 @@ export function jobView(main, { navigate, params: [jobId] }) {
     });
     on("file", onFile);
     on("progress", (data) => {
-      if ("files_total" in data) job = { ...job, progress: data };
-      if ("classified" in data) classified = `${data.classified} of ${data.papers}`;
+      const { files_total, files_done, files_failed, papers } = data;
+      job = { ...job, progress: { files_total, files_done, files_failed, papers } };
+      if (data.classified > 0) classified = `${data.classified} of ${papers}`;
       render();
     });
     source.addEventListener("error", () => {

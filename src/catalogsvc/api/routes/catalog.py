@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from catalogsvc.api.deps import SignedUrlJobServiceDep
-from catalogsvc.catalog.catalogs import (
-    CatalogFormat,
-    catalog_media_types,
-    is_partial,
-    render_job_catalog,
-)
-from catalogsvc.domain import JobPhase, JobStatus
-from catalogsvc.errors import JobStillActive
+from catalogsvc.catalog.catalogs import CatalogFormat, catalog_media_types
+from catalogsvc.jobs.job_catalog import job_catalog
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -40,25 +33,7 @@ async def download_catalog(
     ),
 ) -> Response:
     """The job's catalog, grouped by category; partial for cancelled, failed or interrupted jobs."""
-    snapshot = await jobs.get_job(job_id)
-    status = JobStatus(snapshot.job.status)
-    if not status.is_terminal:
-        raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
-    papers = await jobs.list_papers(job_id)
-    progress = snapshot.progress
-    partial = is_partial(
-        status,
-        JobPhase(snapshot.job.phase),
-        files_done=progress.files_done,
-        files_total=progress.files_total,
-    )
-    rendered = await asyncio.to_thread(
-        render_job_catalog,
-        format,
-        papers,
-        job_id=job_id,
-        partial=partial,
-    )
+    rendered = await job_catalog(jobs, job_id, format)
     return Response(
         content=rendered.content,
         media_type=rendered.media_type,

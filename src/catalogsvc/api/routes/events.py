@@ -1,8 +1,8 @@
-"""Server-Sent Events of one job: progress, file, phase and status, until it ends."""
+"""Server-Sent Events of one job: the job itself first, then its status, phase, file and
+progress events (catalogsvc.jobs.events, one model per kind) until it ends."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
@@ -10,7 +10,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from catalogsvc.api.deps import EventBusDep, SignedUrlJobServiceDep
 from catalogsvc.api.schemas import JobOut
-from catalogsvc.domain import JobStatus
+from catalogsvc.jobs.events import StatusEvent
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -26,20 +26,22 @@ router = APIRouter(prefix="/api", tags=["events"])
 async def job_events(
     jobs: SignedUrlJobServiceDep, bus: EventBusDep, job_id: str
 ) -> EventSourceResponse:
-    """Stream the job's events; the first is its current state, the last its terminal status."""
+    """Stream the job's events. The first, `job`, is the whole job as GET /api/jobs/{id} gives
+    it; then `status`, `phase`, `file` and `progress` events; the last is a terminal `status`
+    (a job that has ended already sends only its `job` event)."""
     await jobs.get_job(job_id)
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
         async with bus.subscribe(job_id) as queue:
             # Subscribe first, then read the state, so no transition falls between the two.
             snapshot = JobOut.from_snapshot(await jobs.get_job(job_id))
-            yield ServerSentEvent(data=snapshot.model_dump_json(), event="status")
+            yield ServerSentEvent(data=snapshot.model_dump_json(), event="job")
             if snapshot.status.is_terminal:
                 return
             while True:
                 event = await queue.get()
-                yield ServerSentEvent(data=json.dumps(event.data, default=str), event=event.kind)
-                if event.kind == "status" and JobStatus(event.data["status"]).is_terminal:
+                yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
+                if isinstance(event, StatusEvent) and event.status.is_terminal:
                     return
 
     return EventSourceResponse(stream(), ping=15)

@@ -20,6 +20,7 @@ from catalogsvc.api.schemas import (
     ResumeIn,
 )
 from catalogsvc.domain import JobKind, JobStatus, Paper
+from catalogsvc.jobs.batch_cancel import cancel_jobs as cancel_each
 from catalogsvc.taxonomies import resolve_taxonomy
 
 router = APIRouter(prefix="/api", tags=["jobs"])
@@ -87,7 +88,7 @@ async def list_jobs(
 @router.post("/jobs/cancel")
 async def cancel_jobs(jobs: JobServiceDep, body: CancelManyIn) -> CancelManyOut:
     """Cancel several jobs; each id gets its own outcome."""
-    outcomes = await jobs.cancel_jobs(body.ids)
+    outcomes = await cancel_each(jobs, body.ids)
     return CancelManyOut(results=[CancelResult(id=o.id, outcome=o.outcome) for o in outcomes])
 
 

@@ -1,0 +1,34 @@
+"""A job's catalog, rendered from its stored papers: the one owner of catalogs, which the API
+and the CLI both ask. Nothing is written to disk; an ended job's papers do not change, so the
+same request always gives the same file."""
+
+from __future__ import annotations
+
+import asyncio
+
+from catalogsvc.catalog.catalogs import (
+    CatalogFormat,
+    RenderedCatalog,
+    is_partial,
+    render_job_catalog,
+)
+from catalogsvc.domain import JobPhase, JobStatus
+from catalogsvc.errors import JobStillActive
+from catalogsvc.jobs.service import JobService
+
+
+async def job_catalog(jobs: JobService, job_id: str, fmt: CatalogFormat) -> RenderedCatalog:
+    """The ended job's catalog in `fmt`, marked partial when the job stopped before its end."""
+    snapshot = await jobs.get_job(job_id)
+    status = JobStatus(snapshot.job.status)
+    if not status.is_terminal:
+        raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
+    papers = await jobs.list_papers(job_id)
+    progress = snapshot.progress
+    partial = is_partial(
+        status,
+        JobPhase(snapshot.job.phase),
+        files_done=progress.files_done,
+        files_total=progress.files_total,
+    )
+    return await asyncio.to_thread(render_job_catalog, fmt, papers, job_id=job_id, partial=partial)
