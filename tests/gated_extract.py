@@ -20,14 +20,15 @@ HOLD_LIMIT_S = 60.0
 
 
 def extract_gated(path: str) -> ExtractedPaper:
-    file = Path(path)
+    # The pool hands over the file it opened (/proc/self/fd/N): name it by where it lies.
+    file = Path(os.path.realpath(path))
     with (file.parent / "extractions.log").open("a") as log:
         log.write(file.name + "\n")
     if "crash" in file.name:
         os._exit(7)
     if "gated" in file.name:
-        Path(f"{path}.started").touch()
-        release = Path(f"{path}.release")
+        Path(f"{file}.started").touch()
+        release = Path(f"{file}.release")
         deadline = time.monotonic() + HOLD_LIMIT_S
         while not release.exists() and time.monotonic() < deadline:
             time.sleep(0.005)  # a slow file, inside the worker process

@@ -3,7 +3,10 @@ DELETE that removes only what the service stored for that job."""
 
 from __future__ import annotations
 
+import ctypes
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,6 +107,49 @@ async def test_a_file_or_folder_swapped_for_a_link_after_submission_is_not_read(
     papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
     assert [p["title"] for p in papers] == ["A Paper That Takes Its Time"]
     assert finished["status"] == "completed"
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two names atomically (renameat2 with RENAME_EXCHANGE, Linux)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, rename_exchange = -100, 2
+    if libc.renameat2(at_fdcwd, bytes(first), at_fdcwd, bytes(second), rename_exchange) != 0:
+        raise OSError(ctypes.get_errno(), "renameat2")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 swaps names atomically on Linux")
+async def test_a_folder_swapped_for_a_link_while_files_are_read_never_leaks_outside(
+    client: ServiceClient, papers_dir: Path, tmp_path: Path
+) -> None:
+    """A folder and a link to outside the roots swap places again and again while the job
+    reads: every file is either read from inside or failed, never read from outside."""
+    inside, outside = papers_dir / "race" / "sub", tmp_path / "outside" / "sub"
+    for folder in (inside, outside):
+        folder.mkdir(parents=True)
+    (paper,) = write_papers(inside, 1)
+    secret = make_paper_pdf(tmp_path / "secret.pdf", title="The Secret Outside", authors=["Eve"])
+    for index in range(300):
+        shutil.copy(paper, inside / f"f{index:03}.pdf")
+        shutil.copy(secret, outside / f"f{index:03}.pdf")
+    paper.unlink()
+    (papers_dir / "race" / "subx").symlink_to(outside)
+    job = await client.folder_job(papers_dir / "race", recursive=True)
+    stop = threading.Event()
+
+    def swap_until_stopped() -> None:
+        while not stop.is_set():
+            exchange(inside, papers_dir / "race" / "subx")
+
+    swapper = threading.Thread(target=swap_until_stopped)
+    swapper.start()
+    try:
+        await client.wait_until_finished(job["id"])
+    finally:
+        stop.set()
+        swapper.join()
+
+    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    assert "The Secret Outside" not in {p["title"] for p in papers}
 
 
 async def test_deleting_a_job_never_removes_another_jobs_uploads(

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import errno
 import multiprocessing
 import os
 import resource
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TypeVar, cast
@@ -47,8 +48,8 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
             return
         read, path = request
         try:
-            _refuse_if_relinked(path)
-            connection.send(("ok", read(path)))
+            with _opened_where_taken(path) as readable:
+                connection.send(("ok", read(readable)))
         except InvalidPDF as exc:
             connection.send(("invalid", exc.detail))
         except MemoryError:
@@ -62,12 +63,28 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def _refuse_if_relinked(path: str) -> None:
-    """Jobs store a file's real path when they take it; one that resolves elsewhere now had
-    itself or a folder on its path replaced by a link since, which may lead outside the
-    allowed roots, so it is not read."""
-    if os.path.isabs(path) and os.path.realpath(path) != path:
-        raise InvalidPDF(RELINKED)
+@contextlib.contextmanager
+def _opened_where_taken(path: str) -> Iterator[str]:
+    """Jobs store a file's real path when they take it. Open it and check that the opened
+    file is still there, then hand the reader the open file (`/proc/self/fd/N`), so that
+    swapping the file or a folder on its path for a link, even while it is being read, never
+    leads outside the allowed roots."""
+    if not os.path.isabs(path) or not os.path.isdir("/proc/self/fd"):
+        yield path  # a relative path (the CLI's eval) is read as given
+        return
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.realpath(path) != path:
+            raise InvalidPDF(RELINKED) from error
+        raise InvalidPDF(f"The file cannot be read: {error.strerror or error}.") from error
+    try:
+        opened = f"/proc/self/fd/{descriptor}"
+        if os.readlink(opened) != path:
+            raise InvalidPDF(RELINKED)
+        yield opened
+    finally:
+        os.close(descriptor)
 
 
 class _Worker:
