@@ -243,6 +243,8 @@ def _parse_json_list(text: str) -> list[Any]:
         raise InvalidTaxonomy(
             "The taxonomy is nested too deeply to be a list of categories"
         ) from error
+    except ValueError as error:  # e.g. a number of more than 4300 digits
+        raise InvalidTaxonomy(f"The taxonomy is not valid JSON: {error}") from error
     if not isinstance(parsed, list):
         raise InvalidTaxonomy('The taxonomy must be a JSON list of {"name", "description"} objects')
     return parsed

@@ -179,3 +179,38 @@ async def test_taxonomies_health_and_the_web_app_at_the_root(client: ServiceClie
     home = await client.http.get("/")
     assert home.status_code == 200
     assert "text/html" in home.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "field"),
+    [
+        ("/api/jobs/folder", '{"path": NaN}', "path"),
+        ("/api/jobs/folder", '{"path": "/papers", "recursive": Infinity}', "recursive"),
+        ("/api/jobs/folder", '{"path": "\\ud800"}', "path"),
+        ("/api/jobs/cancel", '{"ids": ["\\udfff"]}', "ids"),
+    ],
+)
+async def test_json_that_python_reads_but_cannot_write_back_is_a_422(
+    client: ServiceClient, route: str, body: str, field: str
+) -> None:
+    """NaN, Infinity and lone surrogates parse; the 422 names the field without echoing them."""
+    response = await client.http.post(
+        route, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["detail"]
+    assert field in error["loc"]
+    assert "input" not in error
+
+
+async def test_a_422_never_echoes_an_uploaded_file(client: ServiceClient, tmp_path: Path) -> None:
+    (paper,) = write_papers(tmp_path, 1)
+    huge_number = "9" * 5000  # more digits than Python's JSON reader converts
+    response = await client.http.post(
+        "/api/jobs",
+        files=[("files", (paper.name, paper.read_bytes()))],
+        data={"taxonomy": f'[{{"name": "A", "description": {huge_number}}}]'},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][-1] == "taxonomy"
+    assert len(response.content) < 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response, status
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -59,6 +60,18 @@ async def _http_error_handler(request: Request, error: Exception) -> Response:
     return await http_exception_handler(request, error)
 
 
+async def _validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422, without echoing the input back: it may be a whole uploaded file, or a
+    NaN or lone surrogate that JSON cannot encode."""
+    assert isinstance(error, RequestValidationError)
+    detail = [
+        {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+        for item in error.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CatalogError, _catalog_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)

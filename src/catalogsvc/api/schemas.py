@@ -5,15 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
 from catalogsvc.jobs.service import JobSnapshot
 from catalogsvc.store.models import JobFileRow
 
+
+def _encodable(text: str) -> str:
+    """JSON may carry a lone surrogate (\\ud800); no file name or database takes one."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (it holds a lone surrogate)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
 TaxonomyField = Annotated[
-    str | list[Category] | None,
+    Text | list[Category] | None,
     Field(
         description="A built-in taxonomy name, or a list of {name, description}.",
         examples=["research-fields", [{"name": "Robotics", "description": "robots"}]],
@@ -136,7 +147,7 @@ class JobFileOut(BaseModel):
 class FolderJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    path: str = Field(min_length=1, examples=["/srv/papers/2024"])
+    path: Text = Field(min_length=1, examples=["/srv/papers/2024"])
     recursive: bool = False
     taxonomy: TaxonomyField = None
 
@@ -144,7 +155,7 @@ class FolderJobIn(BaseModel):
 class CancelManyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[str] = Field(min_length=1, max_length=500, examples=[["3f2c9a0b8d7e4f5a"]])
+    ids: list[Text] = Field(min_length=1, max_length=500, examples=[["3f2c9a0b8d7e4f5a"]])
 
 
 class CancelResult(BaseModel):
