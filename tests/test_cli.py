@@ -110,3 +110,12 @@ async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
     )
     assert resumed.returncode == 0, resumed.stderr
     assert "2/2 files" in resumed.stderr
+
+
+def test_eval_of_a_folder_without_truth_says_what_it_needs(
+    settings: Settings, tmp_path: Path
+) -> None:
+    result = run_command(settings, "eval", str(tmp_path))
+    assert result.returncode == 2
+    assert "truth.jsonl not found" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -18,7 +18,7 @@ from rich.table import Table
 from catalogsvc.app import create_app, open_services
 from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
 from catalogsvc.domain import JobStatus
-from catalogsvc.errors import CatalogError, JobConflict
+from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.events import PhaseEvent, ProgressEvent, StatusEvent
@@ -209,6 +209,9 @@ def _jobs(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from catalogsvc.evaluation import evaluate_corpus, render_eval_table
 
+    truth = args.corpus / "truth.jsonl"
+    if not truth.is_file():
+        raise NotAFolder(f"{truth} not found: CORPUS is a folder of PDFs with a truth.jsonl")
     report = evaluate_corpus(args.corpus)
     print(render_eval_table(report))
     return 0 if report.passed else 1
