@@ -21,7 +21,7 @@ ROUNDS = 3
 
 def raw_pymupdf(path: str) -> None:
     """The floor: open the file and lay out page 1, nothing else."""
-    with pymupdf.open(path) as document:  # type: ignore[no-untyped-call]  # PyMuPDF has no hints
+    with pymupdf.open(path) as document:
         document[0].get_text("dict")
 
 

@@ -234,7 +234,7 @@ def _with_stated_year(corpus_dir: Path, truth: dict[str, Any]) -> dict[str, Any]
 
 def _year_is_stated(path: Path, year: int) -> bool:
     try:
-        with pymupdf.open(path) as document:  # type: ignore[no-untyped-call]  # no hints
+        with pymupdf.open(path) as document:
             pages = [document[i].get_text() for i in range(min(2, document.page_count))]
             metadata = [str(value) for value in (document.metadata or {}).values()]
             metadata.append(document.get_xml_metadata() or "")

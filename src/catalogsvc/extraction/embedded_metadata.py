@@ -74,7 +74,7 @@ def _plausible_title(raw: str) -> str | None:
 
 def _xmp_fields(doc: pymupdf.Document) -> dict[str, str]:
     try:
-        xml = doc.get_xml_metadata() or ""  # type: ignore[no-untyped-call]  # pymupdf lacks hints
+        xml = doc.get_xml_metadata() or ""
     except (RuntimeError, ValueError):
         return {}
     fields: dict[str, str] = {}

@@ -57,14 +57,14 @@ def _read_pdf_bytes(path: str) -> bytes:
 
 def _open_pdf(data: bytes) -> pymupdf.Document:
     try:
-        doc = pymupdf.open(stream=data, filetype="pdf")  # type: ignore[no-untyped-call]  # pymupdf lacks hints
+        doc = pymupdf.open(stream=data, filetype="pdf")
     except (RuntimeError, ValueError) as error:
         raise InvalidPDF("The PDF is corrupt or truncated and cannot be read.") from error
     if doc.needs_pass:
-        doc.close()  # type: ignore[no-untyped-call]  # pymupdf lacks hints
+        doc.close()
         raise InvalidPDF("The PDF is encrypted and needs a password to be read.")
     if doc.page_count < 1:
-        doc.close()  # type: ignore[no-untyped-call]  # pymupdf lacks hints
+        doc.close()
         raise InvalidPDF("The PDF has no pages.")
     return doc
 

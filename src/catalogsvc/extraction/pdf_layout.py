@@ -77,7 +77,7 @@ class Row:
 
 def read_lines(page: pymupdf.Page, page_number: int) -> list[TextLine]:
     """Every non-empty text line of the page, in PyMuPDF's reading order."""
-    layout: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS)  # type: ignore[no-untyped-call]  # pymupdf lacks hints
+    layout: dict[str, Any] = page.get_text("dict", flags=_TEXT_FLAGS)
     lines: list[TextLine] = []
     for block in layout["blocks"]:
         for raw_line in block.get("lines", ()):
