@@ -20,6 +20,7 @@ from catalogsvc.classification.answer_cache import (
 from catalogsvc.classification.llm_classifier import LLMClassifier, classification_schema
 from catalogsvc.domain import Category, CategoryAssignment, Paper, Taxonomy
 from catalogsvc.errors import LLMError
+from catalogsvc.llm.client import strict_schema
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
 from catalogsvc.taxonomies import UNCATEGORIZED
@@ -116,8 +117,12 @@ async def test_schema_enumerates_the_taxonomy_and_uncategorized(
     assert response_format["type"] == "json_schema"
     assert response_format["json_schema"]["strict"] is True
     schema = response_format["json_schema"]["schema"]
-    assert schema == classification_schema(TAXONOMY)
-    enum = schema["properties"]["papers"]["items"]["properties"]["category"]["enum"]
+    assert schema == strict_schema(classification_schema(TAXONOMY))
+    assert schema["properties"]["papers"]["items"] == {"$ref": "#/$defs/PaperCategory"}
+    entry = schema["$defs"]["PaperCategory"]
+    assert entry["required"] == ["index", "category", "confidence"]
+    assert entry["additionalProperties"] is False and schema["additionalProperties"] is False
+    enum = entry["properties"]["category"]["enum"]
     assert enum == ["Astronomy", "Biology", "Mathematics", UNCATEGORIZED]
 
 

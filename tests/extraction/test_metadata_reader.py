@@ -238,7 +238,7 @@ async def test_classification_and_metadata_reading_share_one_request_limit(
     extracted = await asyncio.to_thread(extract_paper, str(path))
     fake_openai.delay_s = 0.05
     fake_openai.answer = lambda body: (
-        {"papers": []} if "paper_categories" in json.dumps(body) else metadata()
+        {"papers": []} if "PaperCategories" in json.dumps(body) else metadata()
     )
     vision = MetadataReader(
         openai_client, llm_model=None, vision_model="fake-vision", request_slots=slots

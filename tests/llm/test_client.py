@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from openai import AsyncOpenAI
+from pydantic import BaseModel, ConfigDict
 
 from catalogsvc.errors import LLMError
 from catalogsvc.llm.client import (
@@ -19,9 +20,21 @@ from catalogsvc.llm.prompts import fence
 from tests.conftest_llm import cancel_and_await
 from tests.fake_openai import FakeOpenAI
 
+
+class Hello(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+    answer: str
+    count: int
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"answer": {"type": "string"}, "count": {"type": "integer"}},
+    "title": "Hello",
+    "properties": {
+        "answer": {"type": "string", "title": "Answer"},
+        "count": {"type": "integer", "title": "Count"},
+    },
     "required": ["answer", "count"],
     "additionalProperties": False,
 }
@@ -29,9 +42,8 @@ MESSAGES: list[Any] = [{"role": "user", "content": "Say hello in JSON."}]
 
 
 async def ask(client: AsyncOpenAI) -> dict[str, Any]:
-    return await request_json(
-        client, model="fake-model", messages=MESSAGES, schema_name="hello", schema=SCHEMA
-    )
+    answer = await request_json(client, model="fake-model", messages=MESSAGES, answer=Hello)
+    return answer.model_dump()
 
 
 async def test_client_reads_base_url_from_env_and_needs_no_key(
@@ -62,7 +74,7 @@ async def test_request_json_asks_for_a_strict_json_schema(
     [request] = fake_openai.requests
     assert request.body["response_format"] == {
         "type": "json_schema",
-        "json_schema": {"name": "hello", "schema": SCHEMA, "strict": True},
+        "json_schema": {"name": "Hello", "schema": SCHEMA, "strict": True},
     }
 
 
@@ -125,8 +137,11 @@ async def test_malformed_json_becomes_llm_error(
     ("content", "problem"),
     [
         ('["a list"]', "not an object"),
-        ('{"answer": "x"}', "lacks the required field 'count'"),
-        ('{"answer": "x", "count": "two"}', "'count' .* not of type integer"),
+        ('{"answer": "x"}', "does not fit Hello: 'count': Field required"),
+        (
+            '{"answer": "x", "count": "two"}',
+            "does not fit Hello: 'count': Input should be .*integer",
+        ),
     ],
 )
 async def test_answers_of_the_wrong_shape_become_llm_error(
@@ -151,8 +166,7 @@ async def test_unknown_model_becomes_llm_error(openai_client: AsyncOpenAI) -> No
             openai_client,
             model="no-such-model",
             messages=MESSAGES,
-            schema_name="hello",
-            schema=SCHEMA,
+            answer=Hello,
         )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Coroutine, Iterable, Sequence
+from typing import Any, Literal, TypeVar, cast
 
 from openai import AsyncOpenAI
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from catalogsvc.classification.answer_cache import ClassificationCache, taxonomy_key
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
@@ -74,7 +75,7 @@ class LLMClassifier:
                 self.client,
                 model=self.model,
                 messages=classification_messages(batch, taxonomy, UNCATEGORIZED),
-                schema_name="paper_categories",
+                answer=PaperCategories,
                 schema=classification_schema(taxonomy),
             )
         assignments = read_assignments(answer, len(batch), taxonomy)
@@ -92,49 +93,56 @@ def category_names(taxonomy: Taxonomy) -> list[str]:
     return names if UNCATEGORIZED in names else [*names, UNCATEGORIZED]
 
 
-def classification_schema(taxonomy: Taxonomy) -> dict[str, Any]:
-    """A strict schema whose category enum makes every schema-following answer valid."""
-    entry = {
-        "type": "object",
-        "properties": {
-            "index": {"type": "integer"},
-            "category": {"type": "string", "enum": category_names(taxonomy)},
-            "confidence": {"type": "number"},
-        },
-        "required": ["index", "category", "confidence"],
-        "additionalProperties": False,
-    }
-    return {
-        "type": "object",
-        "properties": {"papers": {"type": "array", "items": entry}},
-        "required": ["papers"],
-        "additionalProperties": False,
-    }
+class PaperCategory(BaseModel):
+    """One paper's answer: its index in the batch, a category name, a confidence in [0, 1]."""
+
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+    index: int
+    category: str
+    confidence: float
+
+
+class PaperCategories(BaseModel):
+    """The model's answer, read leniently: each entry is checked on its own (PaperCategory),
+    so that one bad entry costs only its paper."""
+
+    papers: list[Any]
+
+
+def classification_schema(taxonomy: Taxonomy) -> type[BaseModel]:
+    """The strict schema asked for: PaperCategories whose category is one of the taxonomy's
+    names, so that every schema-following answer is valid."""
+    # Types built at run time from the taxonomy, which a type checker cannot follow.
+    one_of_the_names = cast(Any, Literal)[tuple(category_names(taxonomy))]
+    entry = create_model("PaperCategory", __base__=PaperCategory, category=(one_of_the_names, ...))
+    return create_model(
+        "PaperCategories",
+        __config__=ConfigDict(json_schema_extra={"additionalProperties": False}),
+        papers=(cast(Any, list)[entry], ...),
+    )
 
 
 def read_assignments(
-    answer: Mapping[str, Any], count: int, taxonomy: Taxonomy
+    answer: PaperCategories, count: int, taxonomy: Taxonomy
 ) -> list[CategoryAssignment | None]:
     """The assignment for each of `count` papers, None where the answer is missing or invalid."""
     # Servers in json_object mode may vary the case of a name; map it back to the real one.
     canonical = {name.casefold(): name for name in category_names(taxonomy)}
     assignments: list[CategoryAssignment | None] = [None] * count
-    for entry in answer.get("papers", []):
-        if not isinstance(entry, dict):
+    for raw in answer.papers:
+        try:
+            entry = PaperCategory.model_validate(raw)
+        except ValidationError:
             continue
-        index, category = entry.get("index"), entry.get("category")
-        if not isinstance(index, int) or not 0 <= index < count:
-            continue
-        name = canonical.get(category.strip().casefold()) if isinstance(category, str) else None
-        if name is not None and assignments[index] is None:
-            assignments[index] = CategoryAssignment(name, _score(entry.get("confidence")))
+        name = canonical.get(entry.category.strip().casefold())
+        if name is not None and 0 <= entry.index < count and assignments[entry.index] is None:
+            assignments[entry.index] = CategoryAssignment(name, _score(entry.confidence))
     return assignments
 
 
-def _score(confidence: object) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        return 0.0
-    return min(max(float(confidence), 0.0), 1.0)
+def _score(confidence: float) -> float:
+    return min(max(confidence, 0.0), 1.0)
 
 
 async def _gather_or_cancel(coroutines: Iterable[Coroutine[Any, Any, T]]) -> list[T]:

@@ -6,20 +6,27 @@ import asyncio
 import base64
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 from catalogsvc.domain import ExtractedPaper, ExtractionMethod
 from catalogsvc.errors import CatalogError
 from catalogsvc.extraction.extract import NO_TEXT_LAYER
 from catalogsvc.extraction.first_page import read_first_page_text, render_first_page_png
 from catalogsvc.extraction.identifiers import normalize_arxiv_id, normalize_doi
-from catalogsvc.llm.client import request_json
+from catalogsvc.llm.client import request_json, strict_schema
 from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
 
 log = logging.getLogger(__name__)
@@ -43,20 +50,34 @@ class PageMetadata:
 
 
 _FIELDS = tuple(f.name for f in fields(PageMetadata))
-_NULLABLE_STRING = {"type": ["string", "null"]}
-METADATA_SCHEMA: Mapping[str, Any] = {
-    "type": "object",
-    "properties": {
-        "title": _NULLABLE_STRING,
-        "authors": {"type": "array", "items": {"type": "string"}},
-        "year": {"type": ["integer", "null"]},
-        "doi": _NULLABLE_STRING,
-        "arxiv_id": _NULLABLE_STRING,
-        "abstract": _NULLABLE_STRING,
-    },
-    "required": list(_FIELDS),
-    "additionalProperties": False,
-}
+
+
+def _or_none(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """A field the model got wrong is dropped, not the whole answer."""
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+MaybeText = Annotated[str | None, WrapValidator(_or_none)]
+MaybeYear = Annotated[int | None, WrapValidator(_or_none)]
+
+
+class PageAnswer(BaseModel):
+    """What the model is asked to read on page 1; null where the page does not show it."""
+
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+    title: MaybeText
+    authors: Annotated[list[MaybeText], WrapValidator(_or_none)]
+    year: MaybeYear
+    doi: MaybeText
+    arxiv_id: MaybeText
+    abstract: MaybeText
+
+
+METADATA_SCHEMA = strict_schema(PageAnswer)
 
 
 class PdfRunner(Protocol):
@@ -124,16 +145,10 @@ class MetadataReader:
         filled = fill_missing(extracted, read_page_metadata(answer, page_text=page_text))
         return extracted if filled is extracted else replace(filled, method=ExtractionMethod.llm)
 
-    async def _ask(
-        self, model: str, messages: Sequence[ChatCompletionMessageParam]
-    ) -> Mapping[str, Any]:
+    async def _ask(self, model: str, messages: Sequence[ChatCompletionMessageParam]) -> PageAnswer:
         async with self._request_slots:
             return await request_json(
-                self.client,
-                model=model,
-                messages=messages,
-                schema_name="paper_metadata",
-                schema=METADATA_SCHEMA,
+                self.client, model=model, messages=messages, answer=PageAnswer
             )
 
 
@@ -159,35 +174,27 @@ def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPap
     return replace(extracted, **changes) if changes else extracted
 
 
-def read_page_metadata(answer: Mapping[str, Any], *, page_text: str | None = None) -> PageMetadata:
+def read_page_metadata(answer: PageAnswer, *, page_text: str | None = None) -> PageMetadata:
     """Clean a model's fields; with `page_text`, identifiers count only if the page shows them."""
-    authors = answer.get("authors")
-    raw_doi, raw_arxiv_id = answer.get("doi"), answer.get("arxiv_id")
-    doi = normalize_doi(raw_doi) if isinstance(raw_doi, str) else None
-    arxiv_id = normalize_arxiv_id(raw_arxiv_id) if isinstance(raw_arxiv_id, str) else None
+    doi = normalize_doi(answer.doi) if answer.doi else None
+    arxiv_id = normalize_arxiv_id(answer.arxiv_id) if answer.arxiv_id else None
     if page_text is not None:
         # A made-up identifier is worse than none: keep only what the text layer contains.
         haystack = "".join(page_text.split()).casefold()
         doi = doi if doi and "".join(doi.split()).casefold() in haystack else None
         arxiv_id = arxiv_id if arxiv_id and arxiv_id.casefold() in haystack else None
     return PageMetadata(
-        title=_text(answer.get("title")),
-        authors=[name for a in authors if (name := _text(a))] if isinstance(authors, list) else [],
-        year=_year(answer.get("year")),
+        title=_text(answer.title),
+        authors=[name for author in answer.authors or [] if (name := _text(author))],
+        year=answer.year if answer.year and EARLIEST_YEAR <= answer.year <= LATEST_YEAR else None,
         doi=doi,
         arxiv_id=arxiv_id,
-        abstract=_text(answer.get("abstract")),
+        abstract=_text(answer.abstract),
     )
 
 
-def _text(value: object) -> str | None:
+def _text(value: str | None) -> str | None:
     """The answer's string with control characters and runs of white space made one space."""
-    if not isinstance(value, str):
+    if value is None:
         return None
     return " ".join(_CONTROL.sub(" ", value).split()) or None
-
-
-def _year(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if EARLIEST_YEAR <= value <= LATEST_YEAR else None

@@ -6,13 +6,14 @@ import json
 import os
 import re
 import weakref
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import openai
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
+from pydantic import BaseModel, ValidationError
 
 from catalogsvc.errors import LLMError
 from catalogsvc.llm.prompts import json_schema_instruction
@@ -21,15 +22,7 @@ PLACEHOLDER_API_KEY = "not-needed"
 # How servers without structured outputs (older llama.cpp, vLLM, LM Studio) refuse json_schema.
 _FORMAT_REJECTED_STATUSES = frozenset({400, 422})
 _FENCED_JSON = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.DOTALL)
-_JSON_TYPES: Mapping[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
+A = TypeVar("A", bound=BaseModel)
 
 # Per client, the models whose server refused json_schema once; asked in json_object mode since.
 _json_object_models: weakref.WeakKeyDictionary[AsyncOpenAI, set[str]] = weakref.WeakKeyDictionary()
@@ -50,25 +43,38 @@ def uses_json_object_mode(client: AsyncOpenAI, model: str) -> bool:
     return model in _json_object_models.get(client, set())
 
 
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of `model` as strict structured outputs want it: every property
+    required, no others allowed (the models set `additionalProperties: false`)."""
+    return model.model_json_schema()
+
+
 async def request_json(
     client: AsyncOpenAI,
     *,
     model: str,
     messages: Sequence[ChatCompletionMessageParam],
-    schema_name: str,
-    schema: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Ask for one JSON object following `schema`; raise LLMError if none comes back.
+    answer: type[A],
+    schema: type[BaseModel] | None = None,
+) -> A:
+    """Ask for one JSON object following `schema` (default: `answer`'s), read it as `answer`;
+    raise LLMError if none comes back.
 
     Strict json_schema first; if the server refuses it, json_object mode with the schema in
-    the prompt, remembered for this client and model. Only the top level of the answer is
-    checked here (an object with every required property of its declared type), so callers
-    can tolerate one bad item instead of losing the whole answer.
+    the prompt, remembered for this client and model. `answer` may be looser than `schema`
+    (e.g. a list of items checked one by one), so callers can tolerate one bad item instead
+    of losing the whole answer.
     """
+    schema_model = schema or answer
+    json_schema_dict = strict_schema(schema_model)
     if not uses_json_object_mode(client, model):
         json_schema: ResponseFormat = {
             "type": "json_schema",
-            "json_schema": {"name": schema_name, "schema": dict(schema), "strict": True},
+            "json_schema": {
+                "name": schema_model.__name__,
+                "schema": json_schema_dict,
+                "strict": True,
+            },
         }
         try:
             content = await _complete(client, model, list(messages), json_schema)
@@ -78,14 +84,14 @@ async def request_json(
         except openai.APIError as error:
             raise _llm_error(error, model) from error
         else:
-            return parse_json_answer(content, schema, model)
-    prompted = [*messages, json_schema_instruction(schema)]
+            return parse_json_answer(content, answer, model)
+    prompted = [*messages, json_schema_instruction(json_schema_dict)]
     try:
         content = await _complete(client, model, prompted, {"type": "json_object"})
     except openai.APIError as error:
         raise _llm_error(error, model) from error
     _json_object_models.setdefault(client, set()).add(model)
-    return parse_json_answer(content, schema, model)
+    return parse_json_answer(content, answer, model)
 
 
 async def _complete(
@@ -113,8 +119,8 @@ async def _complete(
     return choice.message.content
 
 
-def parse_json_answer(content: str, schema: Mapping[str, Any], model: str) -> dict[str, Any]:
-    """The JSON object in `content`, its top level checked against `schema`, or LLMError."""
+def parse_json_answer(content: str, answer: type[A], model: str) -> A:
+    """The JSON object in `content` read as `answer`, or LLMError naming what is wrong."""
     fenced = _FENCED_JSON.match(content.strip())
     text = fenced.group(1) if fenced else content
     try:
@@ -128,23 +134,14 @@ def parse_json_answer(content: str, schema: Mapping[str, Any], model: str) -> di
         raise LLMError(
             f"The language model {model!r} answered {type(parsed).__name__}, not an object."
         )
-    properties: Mapping[str, Any] = schema.get("properties", {})
-    for name in schema.get("required", []):
-        if name not in parsed:
-            raise LLMError(f"The answer of {model!r} lacks the required field {name!r}.")
-        expected = properties.get(name, {}).get("type")
-        if expected is not None and not _has_json_type(parsed[name], expected):
-            raise LLMError(
-                f"The field {name!r} in the answer of {model!r} is not of type {expected}."
-            )
-    return parsed
-
-
-def _has_json_type(value: Any, expected: str | list[str]) -> bool:
-    names = [expected] if isinstance(expected, str) else expected
-    if isinstance(value, bool):
-        return "boolean" in names
-    return any(isinstance(value, _JSON_TYPES.get(name, ())) for name in names)
+    try:
+        return answer.model_validate(parsed)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "answer"
+        raise LLMError(
+            f"The answer of {model!r} does not fit {answer.__name__}: {field!r}: {first['msg']}"
+        ) from error
 
 
 def _llm_error(error: openai.APIError, model: str) -> LLMError:
