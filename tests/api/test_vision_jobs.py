@@ -103,7 +103,7 @@ async def test_llm_max_concurrency_bounds_metadata_reading_and_classification_to
     vision_openai.delay_s = 0.05
     vision_openai.answer = lambda body: (
         {"papers": []}
-        if body["response_format"]["json_schema"]["name"] == "paper_categories"
+        if body["response_format"]["json_schema"]["name"] == "PaperCategories"
         else read_scan(body)
     )
     await asyncio.to_thread(write_scans, papers_dir, SCANS)
