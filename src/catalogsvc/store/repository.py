@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Update, func, or_, update
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from catalogsvc.domain import (
     ACTIVE_STATUSES,
@@ -23,11 +23,11 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.errors import StorageFull
-from catalogsvc.store import answer_cache
+from catalogsvc.store import answer_cache, job_deletion
 from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 from catalogsvc.store.records import JobPaths, NewFile, Progress
-from catalogsvc.store.row_guards import hold_job, hold_parent, hold_running_job
+from catalogsvc.store.row_guards import hold_parent, hold_running_job
 
 __all__ = ["NewFile", "Progress", "Store", "to_paper"]
 
@@ -241,26 +241,11 @@ class Store:
 
     def job_paths(self, job_id: str) -> JobPaths:
         """The job's input paths, split by whether another job still reads them."""
-        with Session(self.engine) as session:
-            return _job_paths(session, job_id)
+        return job_deletion.job_paths(self.engine, job_id)
 
     def delete_job(self, job_id: str) -> JobPaths:
-        """Remove a job, its files and papers; return its input paths as they stood at the
-        delete, so that only the ones no other job reads are removed from disk."""
-
-        def delete_rows() -> JobPaths:
-            with Session(self.engine) as session:
-                # Held first: a resume or reclassify of this job either committed before (its
-                # files count as still used) or waits and then finds no parent.
-                hold_job(session, job_id)
-                paths = _job_paths(session, job_id)
-                session.exec(delete(PaperRow).where(col(PaperRow.job_id) == job_id))
-                session.exec(delete(JobFileRow).where(col(JobFileRow.job_id) == job_id))
-                session.exec(delete(JobRow).where(col(JobRow.id) == job_id))
-                session.commit()
-            return paths
-
-        return self._using_reserve_if_full(delete_rows)
+        """Remove a job, its files and papers; its input paths as they stood at the delete."""
+        return self._using_reserve_if_full(lambda: job_deletion.delete_job(self.engine, job_id))
 
     def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
         try:
@@ -286,18 +271,6 @@ class Store:
             result = session.exec(statement)
             session.commit()
             return int(result.rowcount)
-
-
-def _job_paths(session: Session, job_id: str) -> JobPaths:
-    paths = set(session.exec(select(JobFileRow.path).where(JobFileRow.job_id == job_id)).all())
-    still_used = set(
-        session.exec(
-            select(JobFileRow.path).where(
-                col(JobFileRow.path).in_(paths), JobFileRow.job_id != job_id
-            )
-        ).all()
-    )
-    return JobPaths(unused=sorted(paths - still_used), still_used=sorted(still_used))
 
 
 def to_paper(row: PaperRow) -> Paper:
