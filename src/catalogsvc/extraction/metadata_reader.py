@@ -7,7 +7,7 @@ import base64
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from functools import partial
 from typing import Annotated, Any, Protocol, TypeVar
 
@@ -37,21 +37,6 @@ EARLIEST_YEAR, LATEST_YEAR = 1500, 2100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class PageMetadata:
-    """The fields a model read on page 1, cleaned; None where it found nothing usable."""
-
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    doi: str | None = None
-    arxiv_id: str | None = None
-    abstract: str | None = None
-
-
-_FIELDS = tuple(f.name for f in fields(PageMetadata))
-
-
 def _or_none(value: object, handler: ValidatorFunctionWrapHandler) -> object:
     """A field the model got wrong is dropped, not the whole answer."""
     try:
@@ -78,6 +63,7 @@ class PageAnswer(BaseModel):
 
 
 METADATA_SCHEMA = strict_schema(PageAnswer)
+_FIELDS = tuple(PageAnswer.model_fields)
 
 
 class PdfRunner(Protocol):
@@ -165,7 +151,7 @@ def has_missing_fields(extracted: ExtractedPaper) -> bool:
     return not (extracted.title and extracted.authors and extracted.year and extracted.abstract)
 
 
-def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPaper:
+def fill_missing(extracted: ExtractedPaper, found: PageAnswer) -> ExtractedPaper:
     """`extracted` with only its empty fields taken from `found`; text-path fields win."""
     changes: dict[str, Any] = {}
     for name in _FIELDS:
@@ -174,8 +160,9 @@ def fill_missing(extracted: ExtractedPaper, found: PageMetadata) -> ExtractedPap
     return replace(extracted, **changes) if changes else extracted
 
 
-def read_page_metadata(answer: PageAnswer, *, page_text: str | None = None) -> PageMetadata:
-    """Clean a model's fields; with `page_text`, identifiers count only if the page shows them."""
+def read_page_metadata(answer: PageAnswer, *, page_text: str | None = None) -> PageAnswer:
+    """The answer's fields cleaned; with `page_text`, identifiers count only if the page shows
+    them."""
     doi = normalize_doi(answer.doi) if answer.doi else None
     arxiv_id = normalize_arxiv_id(answer.arxiv_id) if answer.arxiv_id else None
     if page_text is not None:
@@ -183,7 +170,7 @@ def read_page_metadata(answer: PageAnswer, *, page_text: str | None = None) -> P
         haystack = "".join(page_text.split()).casefold()
         doi = doi if doi and "".join(doi.split()).casefold() in haystack else None
         arxiv_id = arxiv_id if arxiv_id and arxiv_id.casefold() in haystack else None
-    return PageMetadata(
+    return PageAnswer.model_construct(
         title=_text(answer.title),
         authors=[name for author in answer.authors or [] if (name := _text(author))],
         year=answer.year if answer.year and EARLIEST_YEAR <= answer.year <= LATEST_YEAR else None,
