@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
@@ -116,6 +118,31 @@ class ServiceClient:
         body: dict[str, Any] = response.json()
         return body
 
+    async def job(self, job_id: str) -> dict[str, Any]:
+        """GET /api/jobs/{id}: the job with its progress, as the API shows it."""
+        response = await self.http.get(f"/api/jobs/{job_id}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def files(self, job_id: str) -> list[dict[str, Any]]:
+        """GET /api/jobs/{id}/files: each file's state and error, in the job's order."""
+        response = await self.http.get(f"/api/jobs/{job_id}/files")
+        assert response.status_code == 200, response.text
+        files: list[dict[str, Any]] = response.json()
+        return files
+
+    async def files_by_name(self, job_id: str) -> dict[str, dict[str, Any]]:
+        """The job's files keyed by their display name."""
+        return {file["file_name"]: file for file in await self.files(job_id)}
+
+    async def papers(self, job_id: str) -> list[dict[str, Any]]:
+        """GET /api/jobs/{id}/papers: the papers stored so far."""
+        response = await self.http.get(f"/api/jobs/{job_id}/papers")
+        assert response.status_code == 200, response.text
+        papers: list[dict[str, Any]] = response.json()
+        return papers
+
     async def start_held_job(
         self, folder: Path, gated_name: str = "gated.pdf"
     ) -> tuple[dict[str, Any], Path]:
@@ -192,4 +219,27 @@ async def wait_for_file(path: Path, timeout: float = 30) -> None:
     while not await asyncio.to_thread(path.exists):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{path} did not appear within {timeout} s")
+        await asyncio.sleep(0.01)
+
+
+def extraction_worker_pids() -> set[int]:
+    """The pids of the live extraction workers this test process started (its multiprocessing
+    children: with `extract_workers=1`, the one worker of the one app)."""
+    return {child.pid for child in multiprocessing.active_children() if child.pid is not None}
+
+
+async def wait_until_exited(pid: int, timeout: float = 10) -> None:
+    """Poll, with a deadline, until process `pid` is gone (killed and reaped by its parent)."""
+
+    def alive() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + timeout
+    while await asyncio.to_thread(alive):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"process {pid} was still running after {timeout} s")
         await asyncio.sleep(0.01)

@@ -126,6 +126,6 @@ async def test_another_key_cannot_cancel_a_running_job(
 
     assert alone.status_code == 404
     assert many.json()["results"] == [{"id": job["id"], "outcome": "not_found"}]
-    assert (await client.http.get(f"/api/jobs/{job['id']}")).json()["status"] == "running"
+    assert (await client.job(job["id"]))["status"] == "running"
     release(gated)
     assert (await client.wait_until_finished(job["id"]))["status"] == "completed"

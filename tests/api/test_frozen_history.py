@@ -46,7 +46,7 @@ class CancelledElsewhereClassifier:
         assert self.client is not None
         services: Services = self.client.app.state.services
         assert await JobTransitions(services.store, EventBus()).cancel(self.job_id)
-        self.cancel_answer = (await self.client.http.get(f"/api/jobs/{self.job_id}")).json()
+        self.cancel_answer = await self.client.job(self.job_id)
         return [CategoryAssignment(taxonomy.categories[0].name, 1.0) for _ in papers]
 
 
@@ -86,7 +86,7 @@ async def test_an_answer_that_arrives_after_the_job_ended_is_not_stored(
     answer = classifier.cancel_answer
     assert answer["status"] == "cancelled"
     assert finished == answer
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert [p["category"] for p in papers] == [None, None, None]
     catalog = (await client.http.get(f"/api/jobs/{job['id']}/catalog?format=json")).json()
     assert catalog["partial"] is True
@@ -108,7 +108,7 @@ async def test_a_job_is_resumed_once_and_a_second_resume_names_the_first_child(
     child_id = first.json()["id"]
     assert second.status_code == 409
     assert child_id in second.json()["detail"]
-    shown = (await client.http.get(f"/api/jobs/{parent['id']}")).json()
+    shown = await client.job(parent["id"])
     assert shown["resumed_by"] == child_id
     assert shown["status"] == "cancelled"
     await client.wait_until_finished(child_id)

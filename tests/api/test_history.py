@@ -28,11 +28,11 @@ async def test_a_sigkilled_server_leaves_the_job_interrupted_with_its_papers(
     server.signal_group(signal.SIGKILL)
     server.process.wait(timeout=30)
     client = await client_factory()
-    job = (await client.http.get(f"/api/jobs/{job_id}")).json()
+    job = await client.job(job_id)
 
     assert job["status"] == "interrupted"
     assert job["end_time"] is not None
-    papers = (await client.http.get(f"/api/jobs/{job_id}/papers")).json()
+    papers = await client.papers(job_id)
     assert sorted(p["file_name"] for p in papers) == ["a0.pdf", "a1.pdf"]
     release(gated)
     resumed = await client.http.post(f"/api/jobs/{job_id}/resume")
@@ -52,7 +52,7 @@ async def test_sigterm_stops_running_jobs_as_interrupted_not_cancelled(
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert server.process.wait(timeout=30) in (0, -signal.SIGTERM)
     client = await client_factory()
-    job = (await client.http.get(f"/api/jobs/{job_id}")).json()
+    job = await client.job(job_id)
 
     assert job["status"] == "interrupted"
     assert "shut down" in job["error"]
@@ -68,5 +68,5 @@ async def test_history_survives_a_restart(client_factory: ClientFactory, papers_
     second = await client_factory()
     history = (await second.http.get("/api/jobs")).json()
     assert job["id"] in [item["id"] for item in history["items"]]
-    papers = (await second.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await second.papers(job["id"])
     assert len(papers) == 2

@@ -48,7 +48,7 @@ async def test_uploads_named_with_a_nul_byte_or_over_255_bytes_are_catalogued(
     for job, shown in ((nul_job, "evilname.pdf"), (long_job, long_name)):
         finished = await client.wait_until_finished(str(job["id"]))
         assert finished["status"] == "completed"
-        files = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+        files = await client.files(str(job["id"]))
         assert [(f["file_name"], f["state"]) for f in files] == [(shown, "done")]
 
 
@@ -64,12 +64,10 @@ async def test_a_folder_job_never_reads_a_link_to_a_file_outside_the_roots(
     job = await client.folder_job(papers_dir)
     finished = await client.wait_until_finished(job["id"])
 
-    files = {
-        f["file_name"]: f for f in (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
-    }
+    files = await client.files_by_name(job["id"])
     assert files["link.pdf"]["state"] == "skipped"
     assert "outside CATALOGSVC_ALLOWED_ROOTS" in files["link.pdf"]["error"]
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert "The Secret Outside the Roots" not in [p["title"] for p in papers]
     assert finished["progress"]["papers"] == 1
 
@@ -98,13 +96,11 @@ async def test_a_file_or_folder_swapped_for_a_link_after_submission_is_not_read(
     release(gated)
     finished = await client.wait_until_finished(job["id"])
 
-    files = {
-        f["file_name"]: f for f in (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
-    }
+    files = await client.files_by_name(job["id"])
     for swapped in ("z-file.pdf", "sub/b0.pdf"):
         assert files[swapped]["state"] == "failed", files[swapped]
         assert "replaced by a link" in files[swapped]["error"]
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert [p["title"] for p in papers] == ["A Paper That Takes Its Time"]
     assert finished["status"] == "completed"
 
@@ -148,7 +144,7 @@ async def test_a_folder_swapped_for_a_link_while_files_are_read_never_leaks_outs
         stop.set()
         swapper.join()
 
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert "The Secret Outside" not in {p["title"] for p in papers}
 
 

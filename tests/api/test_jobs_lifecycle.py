@@ -44,13 +44,12 @@ async def test_upload_job_completes_with_papers_and_failed_files_explained(
     }
     assert finished["start_time"] and finished["end_time"]
     assert set(finished["timings"]) == {"extracting", "classifying"}
-    files_out = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
-    by_name = {f["file_name"]: f for f in files_out}
+    by_name = await client.files_by_name(job["id"])
     for path in bad:
         assert by_name[path.name]["state"] == "failed"
         assert by_name[path.name]["error"], f"{path.name} failed without a message"
     assert "password" in by_name["locked.pdf"]["error"].lower()
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert sorted(p["file_name"] for p in papers) == ["paper0.pdf", "paper1.pdf"]
     assert all(p["category"] for p in papers)
     assert papers[0]["title"].startswith("On the Structure of Test Paper")
@@ -114,7 +113,7 @@ async def test_duplicate_content_is_skipped_with_a_note(
     job = await client.folder_job(papers_dir)
     finished = await client.wait_until_finished(job["id"])
     assert finished["progress"]["papers"] == 1
-    files_out = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    files_out = await client.files(job["id"])
     states = sorted(f["state"] for f in files_out)
     assert states == ["done", "skipped"]
     skipped = next(f for f in files_out if f["state"] == "skipped")
@@ -132,7 +131,7 @@ async def test_a_job_runs_end_to_end_on_postgresql(
 
     assert finished["status"] == "completed"
     assert finished["progress"]["papers"] == 2
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert sorted(p["title"][:32] for p in papers) == ["On the Structure of Test Paper N"] * 2
     (listed,) = (await client.http.get("/api/jobs")).json()["items"]
     assert listed["id"] == job["id"]

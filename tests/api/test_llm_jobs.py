@@ -48,7 +48,7 @@ async def test_a_job_classifies_with_the_model_in_batches(
     assert finished["status"] == "completed"
     assert finished["classifier"] == "openai:fake-model"
     assert len(fake_openai.requests) == 3  # ceil(5 papers / batch of 2)
-    papers = (await llm_client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await llm_client.papers(job["id"])
     assert {p["category"] for p in papers} == {"Galaxies"}
     assert all(p["category_score"] == 0.8 for p in papers)
 
@@ -66,7 +66,7 @@ async def test_reclassify_with_the_same_taxonomy_is_answered_from_the_cache(
 
     assert child["status"] == "completed"
     assert len(fake_openai.requests) == asked == 2
-    papers = (await llm_client.http.get(f"/api/jobs/{child['id']}/papers")).json()
+    papers = await llm_client.papers(child["id"])
     assert {p["category"] for p in papers} == {"Galaxies"}
 
 
@@ -115,7 +115,7 @@ async def test_a_scanned_paper_is_read_by_the_vision_model_in_a_job(
     )
     await client.wait_until_finished(response.json()["id"])
 
-    (paper,) = (await client.http.get(f"/api/jobs/{response.json()['id']}/papers")).json()
+    (paper,) = await client.papers(response.json()["id"])
     assert paper["method"] == "vision"
     assert paper["title"] == "A Scanned Paper Title"
     assert paper["authors"] == ["Grace Hopper"]

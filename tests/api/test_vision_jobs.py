@@ -90,7 +90,7 @@ async def test_a_failed_vision_answer_leaves_the_file_with_a_warning_and_the_job
     finished = await client.wait_until_finished(job["id"])
 
     assert finished["status"] == "completed"
-    (paper,) = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    (paper,) = await client.papers(job["id"])
     assert paper["method"] == "text"
     assert any(expected in warning for warning in paper["warnings"]), paper["warnings"]
 
