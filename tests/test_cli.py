@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -40,6 +41,16 @@ async def wait_for_stored_papers(database: Path, count: int, timeout: float = 60
         await asyncio.sleep(0.01)
 
 
+def summary_line(stderr: str) -> tuple[str, str]:
+    """The job id and the rest of the CLI's own last word on a job, `job <id>: <status>; N/M
+    files, F failed, P papers; catalogs in <dir>`; log lines, which start with their time,
+    never count."""
+    lines = re.findall(r"^job ([0-9a-f]{32}): (.*)$", stderr, re.MULTILINE)
+    assert len(lines) == 1, f"not one summary line in:\n{stderr}"
+    job_id, said = lines[0]
+    return job_id, said
+
+
 def run_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.cli_gated", *args],
@@ -60,12 +71,14 @@ def test_run_writes_every_catalog_and_the_job_is_in_the_history(
     result = run_command(settings, "run", str(papers_dir), "--out", str(out))
 
     assert result.returncode == 0, result.stderr
-    assert "completed" in result.stderr
+    job_id, said = summary_line(result.stderr)
+    assert said == f"completed; 2/2 files, 0 failed, 2 papers; catalogs in {out}"
     suffixes = sorted("".join(p.suffixes) for p in out.iterdir())
     assert suffixes == [".bib", ".csl.json", ".csv", ".html", ".json", ".md", ".ris"]
     history = run_command(settings, "jobs")
     assert history.returncode == 0
-    assert "completed" in history.stdout
+    (row,) = [line for line in history.stdout.splitlines() if job_id in line]
+    assert "completed" in row
 
 
 async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
@@ -97,8 +110,9 @@ async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
     stderr = stderr_bytes.decode()
 
     assert process.returncode == 130, stderr
-    assert "cancelled" in stderr
-    job_id = stderr.split("catalogsvc resume ")[1].split()[0]
+    job_id, said = summary_line(stderr)
+    assert said == f"cancelled; 1/2 files, 0 failed, 1 papers; catalogs in {out}"
+    assert f"resume it with: catalogsvc resume {job_id}" in stderr
     (catalog_file,) = out.iterdir()
     catalog = json.loads(catalog_file.read_text())
     assert catalog["partial"] is True
@@ -109,7 +123,9 @@ async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
         run_command, settings, "resume", job_id, "--out", str(tmp_path / "resumed")
     )
     assert resumed.returncode == 0, resumed.stderr
-    assert "2/2 files" in resumed.stderr
+    child_id, said = summary_line(resumed.stderr)
+    assert child_id != job_id
+    assert said == f"completed; 2/2 files, 0 failed, 2 papers; catalogs in {tmp_path / 'resumed'}"
 
 
 def test_eval_of_a_folder_without_truth_says_what_it_needs(

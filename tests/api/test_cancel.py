@@ -9,7 +9,13 @@ from pathlib import Path
 
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
 from catalogsvc.settings import Settings
-from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.conftest import (
+    ClientFactory,
+    ServiceClient,
+    extraction_worker_pids,
+    wait_until_exited,
+    write_papers,
+)
 from tests.gated_extract import release
 
 
@@ -17,7 +23,7 @@ async def wait_for_papers(client: ServiceClient, job_id: str, count: int) -> Non
     """Wait until the job has stored `count` papers: a paper is stored a moment after its
     worker has moved on to the next file, and a cancel before that discards it."""
     deadline = time.monotonic() + 30
-    while (await client.http.get(f"/api/jobs/{job_id}")).json()["progress"]["papers"] < count:
+    while (await client.job(job_id))["progress"]["papers"] < count:
         assert time.monotonic() < deadline, f"job {job_id} did not store {count} papers"
         await asyncio.sleep(0.01)
 
@@ -27,8 +33,9 @@ async def test_cancel_inside_a_slow_file_stops_at_once_and_keeps_earlier_papers(
 ) -> None:
     client = await client_factory(extract_workers=1)
     write_papers(papers_dir, 2, prefix="a")
-    job, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
+    job, _gated = await client.start_held_job(papers_dir, "z-gated.pdf")
     await wait_for_papers(client, job["id"], 2)
+    (holder,) = extraction_worker_pids()  # the one worker, holding the gated file
 
     started = time.monotonic()
     response = await client.http.post(f"/api/jobs/{job['id']}/cancel")
@@ -41,15 +48,12 @@ async def test_cancel_inside_a_slow_file_stops_at_once_and_keeps_earlier_papers(
     assert body["error"] == "Cancelled by user"
     assert body["end_time"] and body["cancel_requested_at"]
     assert elapsed < 5, "the cancel waited for the slow file"
-    assert not Path(f"{gated}.release").exists()
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    await wait_until_exited(holder, timeout=5)  # killed in the file, not left to finish it
+    papers = await client.papers(job["id"])
     assert sorted(p["file_name"] for p in papers) == ["a0.pdf", "a1.pdf"]
-    files = {
-        f["file_name"]: f["state"]
-        for f in (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
-    }
+    files = {f["file_name"]: f["state"] for f in await client.files(job["id"])}
     assert files["z-gated.pdf"] == "pending"
-    stored = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+    stored = await client.job(job["id"])
     assert stored["status"] == "cancelled"
     assert stored["progress"]["papers"] == 2
 
@@ -99,7 +103,7 @@ async def test_cancel_of_a_queued_job_before_its_first_file(
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
     assert response.json()["start_time"] is None
-    files = (await client.http.get(f"/api/jobs/{queued['id']}/files")).json()
+    files = await client.files(queued["id"])
     assert [f["state"] for f in files] == ["pending", "pending"]
     assert not (other_dir / "extractions.log").exists()
     await client.http.post(f"/api/jobs/{blocker['id']}/cancel")
@@ -141,7 +145,7 @@ async def test_cancel_during_classification_abandons_the_call(
 
     assert response.json()["status"] == "cancelled"
     assert finished["phase"] == "classifying"
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert len(papers) == 2
     assert all(p["category"] is None for p in papers)
 
@@ -177,7 +181,7 @@ async def test_cancel_at_the_end_of_classification_writes_no_catalog(
 
     assert finished["status"] == "cancelled"
     assert finished["phase"] == "classifying"
-    papers = (await client.http.get(f"/api/jobs/{job['id']}/papers")).json()
+    papers = await client.papers(job["id"])
     assert len(papers) == 1
 
 

@@ -11,7 +11,7 @@ from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine
 from catalogsvc.store.repository import Store
-from tests.conftest import ClientFactory
+from tests.conftest import ClientFactory, extraction_worker_pids, wait_until_exited
 from tests.gated_extract import release
 
 
@@ -19,7 +19,8 @@ async def test_a_cancel_written_by_another_replica_stops_the_running_job(
     client_factory: ClientFactory, papers_dir: Path, settings: Settings
 ) -> None:
     client = await client_factory(extract_workers=1)
-    job, gated = await client.start_held_job(papers_dir)
+    job, _gated = await client.start_held_job(papers_dir)
+    (holder,) = extraction_worker_pids()  # the one worker, holding the gated file
 
     other_engine = create_store_engine(settings.resolved_database_url)
     try:
@@ -29,9 +30,9 @@ async def test_a_cancel_written_by_another_replica_stops_the_running_job(
     finally:
         other_engine.dispose()
 
-    finished = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+    finished = await client.job(job["id"])
     assert finished["status"] == "cancelled"
-    assert not Path(f"{gated}.release").exists()
+    await wait_until_exited(holder, timeout=5)  # the gated file was abandoned, its worker killed
 
 
 async def test_a_replica_starting_leaves_the_running_job_of_another_alone(
@@ -41,7 +42,7 @@ async def test_a_replica_starting_leaves_the_running_job_of_another_alone(
     job, gated = await first.start_held_job(papers_dir)
 
     second = await client_factory(replica_id="replica-b")
-    seen_by_second = (await second.http.get(f"/api/jobs/{job['id']}")).json()
+    seen_by_second = await second.job(job["id"])
     release(gated)
     finished = await first.wait_until_finished(job["id"])
 
@@ -61,12 +62,12 @@ async def test_after_a_cancel_through_another_replica_the_owner_stores_nothing_m
     try:
         other_replica = JobTransitions(Store(other_engine), EventBus())
         assert await other_replica.cancel(job["id"])
-        answered = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+        answered = await client.job(job["id"])
         release(gated)
         await asyncio.wait_for(client.runner.wait(job["id"]), timeout=5)
     finally:
         other_engine.dispose()
 
-    finished = (await client.http.get(f"/api/jobs/{job['id']}")).json()
+    finished = await client.job(job["id"])
     assert finished == answered
     assert finished["progress"]["papers"] == 0
