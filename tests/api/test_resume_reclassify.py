@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
 
 from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.gated_extract import extraction_count, release
@@ -38,7 +37,7 @@ async def test_resume_of_a_cancelled_job_extracts_only_the_rest_and_completes(
     }
     assert extraction_count(papers_dir, "a0.pdf") == 1
     assert extraction_count(papers_dir, "a1.pdf") == 1
-    assert (await client.http.get(f"/api/jobs/{parent['id']}")).json()["status"] == "cancelled"
+    assert (await client.job(parent["id"]))["status"] == "cancelled"
 
 
 async def stopped_job_with_a_failed_file(client: ServiceClient, folder: Path) -> str:
@@ -48,7 +47,7 @@ async def stopped_job_with_a_failed_file(client: ServiceClient, folder: Path) ->
     broken = make_corrupt_pdf(folder / "broken.pdf")
     parent, gated = await client.start_held_job(folder, "z-gated.pdf")
     deadline = time.monotonic() + 30
-    while "failed" not in [f["state"] for f in await job_files(client, parent["id"])]:
+    while "failed" not in [f["state"] for f in await client.files(parent["id"])]:
         assert time.monotonic() < deadline, "the broken file did not fail in time"
         await asyncio.sleep(0.01)
     await client.http.post(f"/api/jobs/{parent['id']}/cancel")
@@ -56,11 +55,6 @@ async def stopped_job_with_a_failed_file(client: ServiceClient, folder: Path) ->
     release(gated)
     make_paper_pdf(broken, title="Now Repaired and Readable", authors=["Fixed Author"])
     return str(parent["id"])
-
-
-async def job_files(client: ServiceClient, job_id: str) -> list[dict[str, Any]]:
-    files: list[dict[str, Any]] = (await client.http.get(f"/api/jobs/{job_id}/files")).json()
-    return files
 
 
 async def test_resume_with_retry_failed_runs_failed_files_again(
@@ -77,6 +71,16 @@ async def test_resume_with_retry_failed_runs_failed_files_again(
     retried_done = await client.wait_until_finished(retried.json()["id"])
 
     assert plain_done["status"] == retried_done["status"] == "completed"
+    plain_files = {f["file_name"]: f["state"] for f in await client.files(plain_done["id"])}
+    retried_files = {
+        f["file_name"]: (f["state"], f["error"]) for f in await client.files(retried_done["id"])
+    }
+    assert plain_files == {"broken.pdf": "failed", "paper0.pdf": "done", "z-gated.pdf": "done"}
+    assert retried_files == {
+        "broken.pdf": ("done", None),
+        "paper0.pdf": ("done", None),
+        "z-gated.pdf": ("done", None),
+    }
     assert plain_done["progress"]["files_failed"] == 1
     assert extraction_count(papers_dir / "plain", "broken.pdf") == 1
     assert retried_done["progress"]["files_failed"] == 0
@@ -114,7 +118,7 @@ async def test_reclassify_classifies_the_same_papers_without_extracting_again(
     assert child["parent_id"] == parent["id"]
     assert [c["name"] for c in child["taxonomy"]["categories"]] == ["Galaxies", "Cooking"]
     assert "extracting" not in child["timings"]
-    papers = (await client.http.get(f"/api/jobs/{child['id']}/papers")).json()
+    papers = await client.papers(child["id"])
     assert len(papers) == 2
     assert {p["category"] for p in papers} <= {"Galaxies", "Cooking", "Uncategorized"}
     assert extraction_count(papers_dir, "paper0.pdf") == 1
