@@ -125,15 +125,19 @@ async def _run_job(
     """Run the job in-process, its progress bar fed by the job's events (the same the server
     streams); on Ctrl-C cancel it. The job as it ended, and its catalogs."""
     async with open_services(settings, extract=args.extract) as (services, runner):
+        # Ctrl-C is caught from before the job exists, so no press is lost in between.
+        ctrl_c = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGINT, ctrl_c.set)
         snapshot: JobSnapshot = await submit(services.jobs)
         job_id = snapshot.job.id
 
-        async def cancel() -> None:
+        async def cancel_on_ctrl_c() -> None:
+            await ctrl_c.wait()
             with contextlib.suppress(JobConflict):  # it finished as Ctrl-C was pressed
                 await services.jobs.cancel_job(job_id)
 
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGINT, lambda: asyncio.ensure_future(cancel()))
+        canceller = asyncio.create_task(cancel_on_ctrl_c())
         async with services.bus.subscribe(job_id) as events:
             # Subscribed first, then read: no event falls between the two.
             current = await services.jobs.get_job(job_id)
@@ -150,6 +154,7 @@ async def _run_job(
                     elif isinstance(event, StatusEvent):
                         status = event.status
         await runner.wait(job_id)
+        canceller.cancel()
         loop.remove_signal_handler(signal.SIGINT)
         formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
         catalogs = [await job_catalog(services.jobs, job_id, fmt) for fmt in formats]
