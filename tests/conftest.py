@@ -32,6 +32,26 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 CORPUS_DIR = SHARED_DIR / "corpus" / "dev"
 
 
+# Tests that start a server process, a browser or a CLI process, or fuzz: `pytest -m "not slow"`
+# leaves them out for a fast inner loop; CI runs everything.
+SLOW_MODULES = {
+    "tests/api/test_fuzzing.py",
+    "tests/api/test_full_disk.py",
+    "tests/api/test_history.py",
+    "tests/api/test_events.py",
+    "tests/api/test_upload_limit.py",
+    "tests/api/test_vision_jobs.py",
+    "tests/test_cli.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.relative_to(REPO_ROOT).as_posix()
+        if module in SLOW_MODULES or module.startswith("tests/web/"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:

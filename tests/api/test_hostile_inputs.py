@@ -113,6 +113,7 @@ def exchange(first: Path, second: Path) -> None:
         raise OSError(ctypes.get_errno(), "renameat2")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="renameat2 swaps names atomically on Linux")
 async def test_a_folder_swapped_for_a_link_while_files_are_read_never_leaks_outside(
     client: ServiceClient, papers_dir: Path, tmp_path: Path
