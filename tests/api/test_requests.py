@@ -214,3 +214,52 @@ async def test_a_422_never_echoes_an_uploaded_file(client: ServiceClient, tmp_pa
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][-1] == "taxonomy"
     assert len(response.content) < 1000
+
+
+async def test_the_kind_filter_returns_only_jobs_of_that_kind(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    """`?kind=process` lists the processing job alone and `?kind=reclassify` its
+    reclassification alone, though both are in the history."""
+    write_papers(papers_dir, 1)
+    process = await client.folder_job(papers_dir)
+    await client.wait_until_finished(process["id"])
+    response = await client.http.post(f"/api/jobs/{process['id']}/reclassify", json={})
+    assert response.status_code == 202, response.text
+    reclassify = response.json()
+    await client.wait_until_finished(reclassify["id"])
+
+    everything = (await client.http.get("/api/jobs")).json()["items"]
+    by_kind = {
+        kind: (await client.http.get("/api/jobs", params={"kind": kind})).json()["items"]
+        for kind in ("process", "reclassify")
+    }
+
+    assert [job["id"] for job in everything] == [reclassify["id"], process["id"]]
+    assert [(job["id"], job["kind"]) for job in by_kind["process"]] == [(process["id"], "process")]
+    assert [(job["id"], job["kind"]) for job in by_kind["reclassify"]] == [
+        (reclassify["id"], "reclassify")
+    ]
+
+
+async def test_a_recursive_folder_job_reads_sub_folders_and_names_files_relative(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    """With `recursive`, PDFs in sub-folders are read and shown by their path relative to the
+    folder ("sub/deeper/paper2.pdf"); without it, only the folder's own PDFs are read."""
+    top, middle, bottom = write_papers(papers_dir, 3)
+    (papers_dir / "sub" / "deeper").mkdir(parents=True)
+    middle.rename(papers_dir / "sub" / middle.name)
+    bottom.rename(papers_dir / "sub" / "deeper" / bottom.name)
+
+    flat = await client.folder_job(papers_dir)
+    deep = await client.folder_job(papers_dir, recursive=True)
+    for job in (flat, deep):
+        assert (await client.wait_until_finished(job["id"]))["status"] == "completed"
+
+    flat_files = await client.files_by_name(flat["id"])
+    deep_files = await client.files_by_name(deep["id"])
+    assert set(flat_files) == {top.name}
+    assert set(deep_files) == {top.name, "sub/paper1.pdf", "sub/deeper/paper2.pdf"}
+    assert {file["state"] for file in deep_files.values()} == {"done"}
+    assert len(await client.papers(deep["id"])) == 3
