@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 from catalogsvc.settings import Settings
 from catalogsvc.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from catalogsvc.store.db import create_store_engine
+from catalogsvc.store.db import create_store_engine, is_ours
 
 engine = context.config.attributes.get("engine") or create_store_engine(
     Settings().resolved_database_url
@@ -18,6 +18,7 @@ with engine.connect() as connection:
         connection=connection,
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=is_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

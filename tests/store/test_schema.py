@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
+import procrastinate
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine.url import make_url
 from sqlmodel import SQLModel
 
 from catalogsvc.store import models  # noqa: F401  (registers the tables)
-from catalogsvc.store.db import alembic_config, create_store_engine, upgrade_schema
+from catalogsvc.store.db import (
+    QUEUE_SCHEMA,
+    alembic_config,
+    create_store_engine,
+    is_ours,
+    upgrade_schema,
+)
 from catalogsvc.store.repository import Store
+from tests.postgres_server import PostgresServer
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:
@@ -59,3 +70,58 @@ def test_a_job_from_before_leases_survives_the_upgrade_without_a_holder(tmp_path
         engine.dispose()
     assert job is not None
     assert (job.status, job.replica, job.lease_renewed_at) == ("running", None, None)
+
+
+def test_on_postgresql_the_task_queue_lives_in_its_own_schema_and_runs_a_task(
+    postgres: PostgresServer,
+) -> None:
+    """Migration 0004 lays procrastinate's tables in schema `procrastinate` and none in
+    `public`; ours still match the models; a task deferred there is run by a worker."""
+    url = postgres.new_database()
+    engine = create_store_engine(url)
+    try:
+        upgrade_schema(engine)
+        with engine.connect() as connection:
+            tables = connection.execute(
+                text(
+                    "SELECT table_schema, table_name FROM information_schema.tables"
+                    " WHERE table_schema IN ('public', 'procrastinate')"
+                )
+            ).all()
+            context = MigrationContext.configure(connection, opts={"include_name": is_ours})
+            differences = compare_metadata(context, SQLModel.metadata)
+    finally:
+        engine.dispose()
+    queue_tables = {name for schema, name in tables if schema == "procrastinate"}
+    assert {"procrastinate_jobs", "procrastinate_workers"} <= queue_tables
+    assert not [
+        name for schema, name in tables if name.startswith("procrastinate") and schema == "public"
+    ]
+    assert differences == []
+    assert asyncio.run(run_one_task(url)) == "succeeded"
+
+
+async def run_one_task(url: str) -> str:
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(
+            conninfo=conninfo, kwargs={"options": f"-c search_path={QUEUE_SCHEMA}"}
+        )
+    )
+    ran = asyncio.Event()
+
+    @app.task(name="ping")
+    async def ping() -> None:
+        ran.set()
+
+    async with app.open_async():
+        job_id = await ping.defer_async()
+        worker = asyncio.create_task(
+            app.run_worker_async(install_signal_handlers=False, listen_notify=True)
+        )
+        await asyncio.wait_for(ran.wait(), timeout=30)
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+        status = await app.job_manager.get_job_status_async(job_id)
+    return str(status.value)

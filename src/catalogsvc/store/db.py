@@ -15,15 +15,25 @@ from sqlalchemy.engine.url import make_url
 from catalogsvc.errors import StorageFull
 from catalogsvc.store.disk_space import is_out_of_space
 
+# The PostgreSQL schema of procrastinate's tables (migration 0004); ours stay in public.
+QUEUE_SCHEMA = "procrastinate"
 # The top-level migrations/ folder, installed as catalogsvc.migrations.
 MIGRATIONS_DIR = str(resources.files("catalogsvc.migrations"))
+
+
+def is_ours(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic's `include_name`: autogenerate compares our tables only, never the task queue's
+    (its schema is on the search path, so PostgreSQL shows its tables and indexes too)."""
+    return not (name or "").startswith("procrastinate")
 
 
 def create_store_engine(url: str) -> Engine:
     """Build the engine; SQLite gets WAL, a busy timeout and cross-thread use."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        engine = create_engine(url, pool_pre_ping=True)
+        # The task queue's triggers name its types unqualified: its schema must be on the path.
+        options = f"-c search_path=public,{QUEUE_SCHEMA}"
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     else:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
