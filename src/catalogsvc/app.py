@@ -134,6 +134,7 @@ async def open_services(
             classifier=classifier,
             metadata_reader=reader,
             classify_batch_size=settings.classify_batch_size,
+            worker=replica.name,
         )
 
     runner = JobRunner(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from pathlib import Path
 
 from tests.conftest import ClientFactory, ServiceClient, write_papers
+from tests.gated_extract import release
 from tests.pdf_factory import (
     make_corrupt_pdf,
     make_empty_file,
@@ -135,3 +138,45 @@ async def test_a_job_runs_end_to_end_on_postgresql(
     assert sorted(p["title"][:32] for p in papers) == ["On the Structure of Test Paper N"] * 2
     (listed,) = (await client.http.get("/api/jobs")).json()["items"]
     assert listed["id"] == job["id"]
+
+
+async def test_each_file_names_the_worker_that_read_it_and_a_resume_keeps_it(
+    client_factory: ClientFactory, papers_dir: Path
+) -> None:
+    """Done, failed and skipped files carry the name of the replica that read them; a resumed
+    job's carried-over files keep their reader's name, and the rest get the new one's."""
+    first = await client_factory(replica_id="reader-a", extract_workers=1)
+    write_papers(papers_dir, 1, prefix="a")
+    await asyncio.to_thread(make_not_a_pdf, papers_dir / "b-notes.pdf")
+    parent, gated = await first.start_held_job(papers_dir, "z-gated.pdf")
+    await files_ended(first, parent["id"], {"a0.pdf", "b-notes.pdf"})
+    await first.http.post(f"/api/jobs/{parent['id']}/cancel")
+    release(gated)
+    second = await client_factory(replica_id="reader-b")
+
+    child = (await second.http.post(f"/api/jobs/{parent['id']}/resume")).json()
+    await second.wait_until_finished(child["id"])
+
+    parent_files = await first.files_by_name(parent["id"])
+    assert {name: f["worker"] for name, f in parent_files.items()} == {
+        "a0.pdf": "reader-a",
+        "b-notes.pdf": "reader-a",
+        "z-gated.pdf": None,  # cancelled while it was read: no one finished it
+    }
+    child_files = await second.files_by_name(child["id"])
+    assert {name: f["worker"] for name, f in child_files.items()} == {
+        "a0.pdf": "reader-a",
+        "b-notes.pdf": "reader-a",
+        "z-gated.pdf": "reader-b",
+    }
+
+
+async def files_ended(client: ServiceClient, job_id: str, names: set[str]) -> None:
+    """Poll, with a deadline, until the named files of the job have ended."""
+    deadline = time.monotonic() + 30
+    while True:
+        files = await client.files_by_name(job_id)
+        if all(files[name]["state"] != "pending" for name in names):
+            return
+        assert time.monotonic() < deadline, files
+        await asyncio.sleep(0.01)

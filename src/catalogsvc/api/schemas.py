@@ -132,6 +132,11 @@ class JobFileOut(BaseModel):
     file_name: str = Field(examples=["attention.pdf"])
     state: FileState
     error: str | None = Field(examples=[None, "not a PDF file"])
+    worker: str | None = Field(
+        default=None,
+        description="The replica or worker that read the file (host:pid unless named).",
+        examples=["papers-1:4242"],
+    )
     paper_id: int | None
 
     @classmethod
@@ -141,6 +146,7 @@ class JobFileOut(BaseModel):
             state=FileState(row.state),
             error=row.error,
             paper_id=row.paper_id,
+            worker=row.worker,
         )
 
 

@@ -143,7 +143,8 @@ def carried_files(
         paper = by_id.get(file.paper_id) if file.paper_id is not None else None
         if state is FileState.done and paper is None:
             state = FileState.pending
-        carried.append(NewFile(file.file_name, file.path, state, error, paper))
+        worker = file.worker if state is not FileState.pending else None
+        carried.append(NewFile(file.file_name, file.path, state, error, paper, worker))
     return carried
 
 

@@ -36,6 +36,7 @@ class JobContext:
     classifier: Classifier
     metadata_reader: MetadataReader | None
     classify_batch_size: int
+    worker: str  # who reads the files: this replica's name, recorded on each file row
     timings: dict[str, float] = field(default_factory=dict)
     # Files of one job finish concurrently: the duplicate check and the insert go together.
     recording: asyncio.Lock = field(default_factory=asyncio.Lock)

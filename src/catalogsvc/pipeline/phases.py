@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from functools import partial
 
 from catalogsvc.domain import ExtractedPaper, FileState
 from catalogsvc.errors import CatalogError
@@ -68,7 +69,9 @@ async def record_extracted(
         note = f"same content as {twin.file_name}"
         await _record_outcome(context, file, FileState.skipped, note)
         return FileState.skipped
-    paper = await asyncio.to_thread(context.store.record_paper, file, extracted)
+    paper = await asyncio.to_thread(
+        partial(context.store.record_paper, file, extracted, worker=context.worker)
+    )
     if paper is None:
         raise JobCancelled  # the job ended meanwhile; its history stays as it was then
     context.publish_file(file.file_name, FileState.done, paper=paper)
@@ -81,7 +84,14 @@ async def _record_outcome(
     """Record a failed or skipped file; stop if the job ended meanwhile."""
     assert file.id is not None
     recorded = await asyncio.to_thread(
-        context.store.record_file_outcome, context.job_id, file.id, state, error
+        partial(
+            context.store.record_file_outcome,
+            context.job_id,
+            file.id,
+            state,
+            error,
+            worker=context.worker,
+        )
     )
     if not recorded:
         raise JobCancelled

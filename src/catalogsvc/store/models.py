@@ -53,6 +53,8 @@ class JobFileRow(SQLModel, table=True):
     state: str = Field(max_length=16)
     error: str | None = None
     paper_id: int | None = None
+    # The replica or worker that read the file (`host:pid` unless named), once it has ended.
+    worker: str | None = Field(default=None, max_length=128)
 
 
 class PaperRow(SQLModel, table=True):

@@ -31,6 +31,7 @@ class NewFile:
     state: FileState = FileState.pending
     error: str | None = None
     paper: Paper | None = None
+    worker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

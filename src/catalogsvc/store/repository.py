@@ -75,6 +75,7 @@ class Store:
                         state=new_file.state,
                         error=new_file.error,
                         paper_id=paper_id,
+                        worker=new_file.worker,
                     )
                 )
             session.commit()
@@ -179,9 +180,11 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query.order_by(col(JobFileRow.position))).all())
 
-    def record_paper(self, file: JobFileRow, extracted: ExtractedPaper) -> Paper | None:
-        """Store the paper of one finished file and mark the file done, in one commit; None,
-        storing nothing, once the job has ended."""
+    def record_paper(
+        self, file: JobFileRow, extracted: ExtractedPaper, *, worker: str | None = None
+    ) -> Paper | None:
+        """Store the paper of one finished file and mark the file done by `worker`, in one
+        commit; None, storing nothing, once the job has ended."""
         fields = asdict(extracted)
         with Session(self.engine, expire_on_commit=False) as session:
             if not hold_running_job(session, file.job_id):
@@ -192,13 +195,19 @@ class Store:
             session.exec(
                 update(JobFileRow)
                 .where(col(JobFileRow.id) == file.id)
-                .values(state=FileState.done.value, error=None, paper_id=paper.id)
+                .values(state=FileState.done.value, error=None, paper_id=paper.id, worker=worker)
             )
             session.commit()
             return to_paper(paper)
 
     def record_file_outcome(
-        self, job_id: str, file_id: int, state: FileState, error: str | None
+        self,
+        job_id: str,
+        file_id: int,
+        state: FileState,
+        error: str | None,
+        *,
+        worker: str | None = None,
     ) -> bool:
         """Record a file that stored no paper; False, recording nothing, once the job ended."""
         with Session(self.engine) as session:
@@ -207,7 +216,7 @@ class Store:
             session.exec(
                 update(JobFileRow)
                 .where(col(JobFileRow.id) == file_id)
-                .values(state=state.value, error=error)
+                .values(state=state.value, error=error, worker=worker)
             )
             session.commit()
             return True
