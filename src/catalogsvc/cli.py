@@ -23,6 +23,7 @@ from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.events import PhaseEvent, ProgressEvent, StatusEvent
 from catalogsvc.jobs.job_catalog import job_catalog
+from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.service import JobService, JobSnapshot
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
@@ -80,6 +81,11 @@ def _build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--limit", type=int, default=50)
     jobs.set_defaults(command=_jobs)
 
+    worker = commands.add_parser(
+        "worker", help="run queued work on this machine (PostgreSQL, CATALOGSVC_TASK_QUEUE)"
+    )
+    worker.set_defaults(command=_worker)
+
     evaluate = commands.add_parser("eval", help="score extraction against a truth.jsonl")
     evaluate.add_argument("corpus", type=Path)
     evaluate.set_defaults(command=_eval)
@@ -100,7 +106,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     folder = args.folder.resolve()
-    settings = Settings()
+    settings = _in_process(Settings())
     settings = settings.model_copy(update={"allowed_roots": [*settings.allowed_roots, folder]})
     taxonomy = resolve_taxonomy(args.taxonomy)
 
@@ -114,7 +120,12 @@ def _resume(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.resume_job(args.job_id, retry_failed=args.retry_failed)
 
-    return _write_outcome(*asyncio.run(_run_job(Settings(), submit, args)), args.out)
+    return _write_outcome(*asyncio.run(_run_job(_in_process(Settings()), submit, args)), args.out)
+
+
+def _in_process(settings: Settings) -> Settings:
+    """`run` and `resume` do the job in this process, even where the task queue is on."""
+    return settings.model_copy(update={"task_queue": False})
 
 
 async def _run_job(
@@ -184,6 +195,16 @@ def _write_outcome(final: JobSnapshot, catalogs: list[RenderedCatalog], out: Pat
     if status is not JobStatus.completed:
         console.print(f"resume it with: catalogsvc resume {job_id}")
         return 130 if status is JobStatus.cancelled else 1
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from catalogsvc.worker import run_worker
+
+    settings = Settings()
+    console.print(f"catalogsvc worker {Replica.of_this_process(settings).name}")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_worker(settings, extract=args.extract))
     return 0
 
 

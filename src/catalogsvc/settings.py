@@ -60,6 +60,22 @@ class Settings(BaseSettings):
         description="A job whose replica has not renewed it for this long is interrupted.",
     )
 
+    task_queue: bool = Field(
+        default=False,
+        description="PostgreSQL only: run jobs through procrastinate's task queue; `serve` "
+        "defers the work and `catalogsvc worker` processes on any machine do it.",
+    )
+    queue_batch_size: int = Field(default=20, ge=1, description="Files per queue task.")
+    worker_concurrency: int = Field(
+        default=2, ge=1, description="Queue tasks a worker runs at once."
+    )
+    worker_heartbeat_s: float = Field(default=2.0, gt=0)
+    worker_stall_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A worker silent this long is dead: its tasks run again elsewhere.",
+    )
+
     @field_validator("allowed_roots", mode="before")
     @classmethod
     def _split_roots(cls, value: object) -> object:

@@ -53,11 +53,6 @@ def get_job_service_for_signed_url(
     return _job_service_for_key(request, key)
 
 
-def get_bus(request: Request) -> EventBus:
-    return get_services(request).bus
-
-
 ServicesDep = Annotated[Services, Depends(get_services)]
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 SignedUrlJobServiceDep = Annotated[JobService, Depends(get_job_service_for_signed_url)]
-EventBusDep = Annotated[EventBus, Depends(get_bus)]

@@ -37,6 +37,7 @@ from catalogsvc.jobs.inputs import (
 )
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
+from catalogsvc.jobs.task_queue import TaskQueue
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.models import JobFileRow, JobRow, utc_now
@@ -65,8 +66,11 @@ class JobService:
         classifier_name: str,
         replica: Replica,
         owner: str | None = None,
+        *,
+        queue: TaskQueue | None = None,
     ) -> None:
         self._owner = owner
+        self._queue = queue
         self._settings = settings
         self._replica = replica
         self._store = store
@@ -84,6 +88,7 @@ class JobService:
             self._classifier_name,
             self._replica,
             owner,
+            queue=self._queue,
         )
 
     async def submit_upload(
@@ -248,11 +253,17 @@ class JobService:
             replica=self._replica.name,
             lease_renewed_at=utc_now(),
         )
-        if not await asyncio.to_thread(self._store.create_job, row, files, resumes=resumes):
+        queue = self._queue
+        then = None if queue is None else (lambda session, rows: queue.defer_work(session, rows))
+        created = await asyncio.to_thread(
+            lambda: self._store.create_job(row, files, resumes=resumes, then=then)
+        )
+        if not created:
             assert parent_id is not None  # only a job with a parent can lose its creation
             raise await self._parent_refusal(parent_id)
         await self._restore_reserve()
-        self._runner.launch(row)
+        if queue is None:
+            self._runner.launch(row)
         return await self.get_job(job_id)
 
     async def _restore_reserve(self) -> None:

@@ -91,3 +91,13 @@ class ClassificationCacheRow(SQLModel, table=True):
     model: str = Field(max_length=200)
     category: str
     score: float
+
+
+class JobTaskRow(SQLModel, table=True):
+    """A task of the PostgreSQL task queue doing part of a job (a batch of its files, or its
+    classification); ending the job aborts them all in the same transaction (migration 0006)."""
+
+    __tablename__ = "job_tasks"
+
+    job_id: str = Field(primary_key=True, max_length=32)
+    task_id: int = Field(primary_key=True)

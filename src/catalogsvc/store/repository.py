@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Update, func, or_, update
+from sqlalchemy import Engine, Update, or_, update
 from sqlmodel import Session, col, select
 
 from catalogsvc.domain import (
@@ -23,7 +23,7 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.errors import StorageFull
-from catalogsvc.store import answer_cache, job_deletion
+from catalogsvc.store import answer_cache, job_deletion, progress_counts, queue_steps
 from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 from catalogsvc.store.records import JobPaths, NewFile, Progress
@@ -45,13 +45,21 @@ class Store:
         self.engine = engine
         self.reserve = reserve
 
-    def create_job(self, job: JobRow, files: Sequence[NewFile], *, resumes: bool = False) -> bool:
+    def create_job(
+        self,
+        job: JobRow,
+        files: Sequence[NewFile],
+        *,
+        resumes: bool = False,
+        then: Callable[[Session, list[JobFileRow]], None] | None = None,
+    ) -> bool:
         """Insert a job with its files (and papers carried over from a parent) in one commit.
 
         A job with a parent is created only while the parent exists and has ended; one that
         `resumes` its parent only if no other job resumed it first. False, creating nothing,
         otherwise: the parent's row is held until the commit, so a DELETE or a second resume
-        racing this one waits and then sees the child.
+        racing this one waits and then sees the child. `then` runs in the same transaction,
+        with the new file rows (e.g. to queue their work).
         """
         with Session(self.engine, expire_on_commit=False) as session:
             if job.parent_id is not None and not hold_parent(
@@ -59,6 +67,7 @@ class Store:
             ):
                 return False
             session.add(job)
+            file_rows: list[JobFileRow] = []
             for position, new_file in enumerate(files):
                 paper_id = None
                 if new_file.paper is not None:
@@ -66,7 +75,7 @@ class Store:
                     session.add(paper)
                     session.flush()
                     paper_id = paper.id
-                session.add(
+                file_rows.append(
                     JobFileRow(
                         job_id=job.id,
                         position=position,
@@ -78,6 +87,10 @@ class Store:
                         worker=new_file.worker,
                     )
                 )
+            session.add_all(file_rows)
+            if then is not None:
+                session.flush()
+                then(session, file_rows)
             session.commit()
             return True
 
@@ -152,26 +165,8 @@ class Store:
         return self.transition(job_id, (JobStatus.running,), values)
 
     def progress(self, job_ids: Sequence[str]) -> dict[str, Progress]:
-        """Counts per job from its file rows, in one statement so that they agree: a done
-        file is the one that stored a paper, so papers are counted with the files."""
-        counts: dict[str, dict[str, int]] = {job_id: {} for job_id in job_ids}
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(JobFileRow.job_id, JobFileRow.state, func.count())
-                .where(col(JobFileRow.job_id).in_(job_ids))
-                .group_by(col(JobFileRow.job_id), col(JobFileRow.state))
-            ).all()
-        for job_id, state, count in rows:
-            counts[job_id][state] = count
-        return {
-            job_id: Progress(
-                files_total=sum(by_state.values()),
-                files_done=sum(by_state.get(s, 0) for s in ("done", "failed", "skipped")),
-                files_failed=by_state.get("failed", 0),
-                papers=by_state.get("done", 0),
-            )
-            for job_id, by_state in counts.items()
-        }
+        """Counts per job from its file rows, in one statement so that they agree."""
+        return progress_counts.job_progress(self.engine, job_ids)
 
     def list_files(self, job_id: str, states: Sequence[FileState] = ()) -> list[JobFileRow]:
         query = select(JobFileRow).where(JobFileRow.job_id == job_id)
@@ -255,6 +250,10 @@ class Store:
     def delete_job(self, job_id: str) -> JobPaths:
         """Remove a job, its files and papers; its input paths as they stood at the delete."""
         return self._using_reserve_if_full(lambda: job_deletion.delete_job(self.engine, job_id))
+
+    def finish_extraction(self, job_id: str, then: Callable[[Session], None]) -> bool:
+        """Queue mode: the last batch moves the job to classifying and runs `then` with it."""
+        return queue_steps.finish_extraction(self.engine, job_id, then)
 
     def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
         try:

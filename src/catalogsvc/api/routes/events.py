@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from catalogsvc.api.deps import EventBusDep, SignedUrlJobServiceDep
+from catalogsvc.api.deps import ServicesDep, SignedUrlJobServiceDep
 from catalogsvc.api.schemas import JobOut
 from catalogsvc.jobs.events import StatusEvent
+from catalogsvc.jobs.store_events import events_from_store
 
 router = APIRouter(prefix="/api", tags=["events"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["events"])
     },
 )
 async def job_events(
-    jobs: SignedUrlJobServiceDep, bus: EventBusDep, job_id: str
+    jobs: SignedUrlJobServiceDep, services: ServicesDep, job_id: str
 ) -> EventSourceResponse:
     """Stream the job's events. The first, `job`, is the whole job as GET /api/jobs/{id} gives
     it; then `status`, `phase`, `file` and `progress` events; the last is a terminal `status`
@@ -32,11 +33,16 @@ async def job_events(
     await jobs.get_job(job_id)
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
-        async with bus.subscribe(job_id) as queue:
+        async with services.bus.subscribe(job_id) as queue:
             # Subscribe first, then read the state, so no transition falls between the two.
-            snapshot = JobOut.from_snapshot(await jobs.get_job(job_id))
+            first = await jobs.get_job(job_id)
+            snapshot = JobOut.from_snapshot(first)
             yield ServerSentEvent(data=snapshot.model_dump_json(), event="job")
             if snapshot.status.is_terminal:
+                return
+            if services.settings.task_queue:  # the work runs in other processes
+                async for event in events_from_store(jobs, first):
+                    yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
                 return
             while True:
                 event = await queue.get()

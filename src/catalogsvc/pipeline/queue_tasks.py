@@ -1,0 +1,80 @@
+"""A job's work as task-queue tasks (PostgreSQL mode, `catalogsvc worker`): a batch of its
+files, then its classification. The same phases as the in-process run; the job's status still
+changes only through JobTransitions.
+
+A task may run twice (a worker that looked dead was only slow): a batch skips the files
+already ended, and only one batch moves the job on to classification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import procrastinate
+from sqlmodel import Session
+
+from catalogsvc.domain import JobPhase, JobStatus
+from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
+from catalogsvc.jobs.task_queue import CLASSIFY_TASK, EXTRACT_TASK, QUEUE, TaskQueue
+from catalogsvc.parts import Parts
+from catalogsvc.pipeline.context import JobContext
+from catalogsvc.pipeline.phases import classify_papers, extract_files
+
+log = logging.getLogger("catalogsvc.worker")
+
+
+class QueueTasks:
+    """The task functions, on one worker's parts."""
+
+    def __init__(self, parts: Parts, queue: TaskQueue) -> None:
+        self._parts = parts
+        self._queue = queue
+
+    def register(self, app: procrastinate.App) -> None:
+        app.task(name=EXTRACT_TASK, queue=QUEUE)(self.extract_batch)
+        app.task(name=CLASSIFY_TASK, queue=QUEUE)(self.classify_job)
+
+    async def extract_batch(self, job_id: str, file_ids: list[int]) -> None:
+        context = await self._running(job_id)
+        if context is None:
+            return
+        try:
+            await extract_files(context, only=set(file_ids))
+        except JobCancelled:
+            return  # the job ended meanwhile; nothing more of it is stored
+        except Exception as error:  # the job cannot go on; its other tasks are aborted with it
+            await self._fail(job_id, error)
+            return
+
+        def then(session: Session) -> None:
+            self._queue.defer_classification(session, job_id)
+
+        if await asyncio.to_thread(self._parts.store.finish_extraction, job_id, then):
+            log.info("job %s: every file ended; classification queued", job_id)
+
+    async def classify_job(self, job_id: str) -> None:
+        context = await self._running(job_id)
+        if context is None:
+            return
+        try:
+            await context.enter_phase(JobPhase.classifying)
+            await classify_papers(context)
+        except JobCancelled:
+            return
+        except Exception as error:
+            await self._fail(job_id, error)
+            return
+        await self._parts.transitions.complete(job_id, context.close_phase())
+
+    async def _running(self, job_id: str) -> JobContext | None:
+        """The job's context once it runs (the first task starts it); None once it ended."""
+        await self._parts.transitions.start(job_id)  # a no-op unless it is still queued
+        job = await asyncio.to_thread(self._parts.store.get_job, job_id)
+        if job is None or job.status != JobStatus.running.value:
+            return None
+        return self._parts.context_for(job, CancelScope())
+
+    async def _fail(self, job_id: str, error: Exception) -> None:
+        log.exception("job %s failed in a queue task", job_id, exc_info=error)
+        await self._parts.transitions.fail(job_id, f"{type(error).__name__}: {error}", {})

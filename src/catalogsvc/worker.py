@@ -1,0 +1,107 @@
+"""`catalogsvc worker`: runs the task queue's tasks on this machine (PostgreSQL mode, with
+CATALOGSVC_TASK_QUEUE=true), as many machines as reach the database, the data folder and the
+allowed roots. Aborts arrive through LISTEN/NOTIFY; one worker at a time (an advisory lock)
+puts the tasks of dead workers back in the queue. Design: docs/scale-out-design.md."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+import procrastinate
+import psycopg
+from procrastinate.exceptions import ConnectorException
+
+from catalogsvc.errors import InvalidInput
+from catalogsvc.extraction.extract import extract_paper
+from catalogsvc.extraction.pool import ExtractFn
+from catalogsvc.jobs.task_queue import QUEUE, TaskQueue, queue_connector_options
+from catalogsvc.parts import open_parts
+from catalogsvc.pipeline.queue_tasks import QueueTasks
+from catalogsvc.settings import Settings
+
+log = logging.getLogger("catalogsvc.worker")
+
+RECOVERY_LOCK = 0x63617461  # the advisory lock of the one worker that recovers stalled tasks
+RECOVERY_INTERVAL_S = 0.5
+ABORT_POLL_S = 0.5  # the backstop of LISTEN/NOTIFY while its connection reconnects
+
+
+async def run_worker(settings: Settings, *, extract: ExtractFn = extract_paper) -> None:
+    """Run tasks until cancelled (SIGINT or SIGTERM: procrastinate drains, then stops)."""
+    url = settings.resolved_database_url
+    if not settings.task_queue or not url.startswith("postgresql"):
+        raise InvalidInput(
+            "catalogsvc worker needs CATALOGSVC_TASK_QUEUE=true and a PostgreSQL "
+            "CATALOGSVC_DATABASE_URL",
+            field="database_url",
+        )
+    connector = procrastinate.PsycopgConnector(**queue_connector_options(url))
+    app = procrastinate.App(connector=connector)
+    async with open_parts(settings, extract=extract) as parts:
+        QueueTasks(parts, TaskQueue(url, settings.queue_batch_size)).register(app)
+        async with app.open_async():
+            recovery = asyncio.create_task(recover_stalled_tasks(app, url, settings))
+            try:
+                await app.run_worker_async(
+                    queues=[QUEUE],
+                    name=parts.replica.name,
+                    concurrency=settings.worker_concurrency,
+                    listen_notify=True,
+                    abort_job_polling_interval=ABORT_POLL_S,
+                    update_heartbeat_interval=settings.worker_heartbeat_s,
+                    stalled_worker_timeout=settings.worker_stall_s,
+                    # A draining worker stops its heartbeat (procrastinate #1585): it must stop
+                    # before it looks dead, or its tasks run twice.
+                    shutdown_graceful_timeout=max(
+                        0.0, settings.worker_stall_s - 2 * settings.worker_heartbeat_s
+                    ),
+                    delete_jobs="successful",
+                )
+            finally:
+                recovery.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await recovery
+
+
+async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Settings) -> None:
+    """Once this worker holds the recovery lock, put back in the queue every task whose
+    worker stopped its heartbeat for WORKER_STALL_S, and wake the workers for it."""
+    options = queue_connector_options(url)
+    async with await psycopg.AsyncConnection.connect(
+        options["conninfo"], autocommit=True, **options["kwargs"]
+    ) as connection:
+        leading = False
+        while True:
+            if not leading and await _holds_lock(connection):
+                leading = True
+                log.info("this worker recovers the tasks of dead workers")
+            if leading:
+                await _requeue_stalled(app, connection, settings.worker_stall_s)
+            await asyncio.sleep(RECOVERY_INTERVAL_S)
+
+
+async def _requeue_stalled(
+    app: procrastinate.App, connection: psycopg.AsyncConnection[tuple[object, ...]], stall_s: float
+) -> None:
+    stalled = await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stall_s)
+    for task in stalled:
+        try:
+            await app.job_manager.retry_job(task)
+        except ConnectorException:
+            continue  # it ended meanwhile
+        log.warning("task %s of a dead worker is queued again", task.id)
+        # retry_job sends no NOTIFY: wake the workers for it.
+        payload = json.dumps({"type": "job_inserted", "job_id": task.id})
+        await connection.execute(
+            "SELECT pg_notify(%s, %s), pg_notify('procrastinate_any_queue_v1', %s)",
+            (f"procrastinate_queue_v1#{task.queue}", payload, payload),
+        )
+
+
+async def _holds_lock(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> bool:
+    cursor = await connection.execute("SELECT pg_try_advisory_lock(%s)", (RECOVERY_LOCK,))
+    row = await cursor.fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,186 @@
+"""The PostgreSQL task queue with real `catalogsvc worker` processes: one job spread over two
+workers, a cancel that stops them at once, and a SIGKILLed worker's files finished by the
+other. Skips where PostgreSQL cannot be started (see tests/postgres_server.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from catalogsvc.settings import Settings
+from tests.api.test_events import read_events
+from tests.conftest import REPO_ROOT, ClientFactory, ServiceClient, wait_for_file, write_papers
+from tests.gated_extract import gated_pdf, release
+from tests.postgres_server import PostgresServer
+
+pytestmark = pytest.mark.slow
+
+
+class Workers:
+    """`catalogsvc worker` processes (with the gated extractor) on one database."""
+
+    def __init__(self, settings: Settings, database_url: str) -> None:
+        self._env = {
+            **os.environ,
+            "CATALOGSVC_DATABASE_URL": database_url,
+            "CATALOGSVC_TASK_QUEUE": "true",
+            "CATALOGSVC_DATA_DIR": str(settings.data_dir),
+            "CATALOGSVC_ALLOWED_ROOTS": os.pathsep.join(map(str, settings.allowed_roots)),
+            "CATALOGSVC_EXTRACT_WORKERS": "1",
+            "CATALOGSVC_WORKER_CONCURRENCY": "1",
+            "CATALOGSVC_WORKER_HEARTBEAT_S": "0.5",
+            "CATALOGSVC_WORKER_STALL_S": "2",
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str) -> None:
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "tests.cli_gated", "worker"],
+            cwd=REPO_ROOT,
+            env={**self._env, "CATALOGSVC_REPLICA_ID": name},
+            start_new_session=True,
+        )
+
+    def kill(self, name: str) -> None:
+        os.killpg(self.processes[name].pid, signal.SIGKILL)
+        self.processes[name].wait()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture
+def database_url(postgres: PostgresServer) -> str:
+    return postgres.new_database()
+
+
+@pytest.fixture
+async def queue_api(
+    client_factory: ClientFactory, database_url: str
+) -> AsyncIterator[ServiceClient]:
+    yield await client_factory(database_url=database_url, task_queue=True, queue_batch_size=1)
+
+
+@pytest.fixture
+def workers(settings: Settings, database_url: str) -> Iterator[Workers]:
+    started = Workers(settings, database_url)
+    yield started
+    started.stop()
+
+
+def queue_tasks(database_url: str) -> dict[str, int]:
+    """How many of the queue's tasks are in each status."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT status, count(*) FROM procrastinate.procrastinate_jobs GROUP BY 1")
+            ).all()
+    finally:
+        engine.dispose()
+    return {str(status): int(count) for status, count in rows}
+
+
+async def wait_until(check: Callable[[], Any], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(check):
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        await asyncio.sleep(0.05)
+
+
+async def until_ended(client: ServiceClient, job_id: str, timeout: float = 90) -> dict[str, Any]:
+    """Poll the API, with a deadline, until the job (run by other processes) has ended."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = await client.job(job_id)
+        if job["status"] not in {"queued", "running"}:
+            return job
+        assert time.monotonic() < deadline, job
+        await asyncio.sleep(0.05)
+
+
+async def test_one_job_is_spread_over_two_workers_and_completes(
+    queue_api: ServiceClient, workers: Workers, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 8)
+    workers.start("worker-1")
+    workers.start("worker-2")
+
+    job = await queue_api.folder_job(papers_dir)
+    stream = await queue_api.http.get(f"/api/jobs/{job['id']}/events", timeout=90)
+    finished = await until_ended(queue_api, job["id"])
+
+    events = list(read_events(stream.text.splitlines()))
+    assert events[0][0] == "job" and events[-1] == ("status", events[-1][1])
+    assert events[-1][1]["status"] == "completed"
+    assert "progress" in {kind for kind, _ in events}
+    assert finished["status"] == "completed", finished
+    assert finished["progress"] == {
+        "files_total": 8,
+        "files_done": 8,
+        "files_failed": 0,
+        "papers": 8,
+    }
+    files = await queue_api.files(job["id"])
+    assert {f["worker"] for f in files} == {"worker-1", "worker-2"}
+    papers = await queue_api.papers(job["id"])
+    assert all(paper["category"] for paper in papers)
+
+
+async def test_a_cancel_aborts_the_jobs_tasks_and_nothing_is_stored_after_it(
+    queue_api: ServiceClient, workers: Workers, papers_dir: Path, database_url: str
+) -> None:
+    write_papers(papers_dir, 6, prefix="b")
+    gated = gated_pdf(papers_dir, "a-gated.pdf")  # first in line: held by a worker
+    workers.start("worker-1")
+    job = await queue_api.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"), timeout=60)
+
+    answer = await queue_api.http.post(f"/api/jobs/{job['id']}/cancel")
+    at_answer = (await queue_api.job(job["id"]))["progress"]
+    release(gated)
+    await wait_until(
+        lambda: not {"todo", "doing"} & set(queue_tasks(database_url)), "every task ending"
+    )
+
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
+    assert (await queue_api.job(job["id"]))["progress"] == at_answer
+    tasks = queue_tasks(database_url)
+    assert tasks.get("aborted", 0) + tasks.get("cancelled", 0) >= 1, tasks
+    assert at_answer["files_done"] < 7
+
+
+async def test_a_killed_workers_files_are_finished_by_the_other_exactly_once(
+    queue_api: ServiceClient, workers: Workers, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 4, prefix="b")
+    gated = gated_pdf(papers_dir, "a-gated.pdf")
+    workers.start("worker-1")
+    job = await queue_api.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"), timeout=60)
+    workers.start("worker-2")
+
+    workers.kill("worker-1")  # holding the gated file
+    Path(f"{gated}.started").unlink()
+    release(gated)
+    finished = await until_ended(queue_api, job["id"])
+
+    assert finished["status"] == "completed", finished
+    assert finished["progress"]["papers"] == finished["progress"]["files_done"] == 5
+    files = await queue_api.files_by_name(job["id"])
+    assert files["a-gated.pdf"]["worker"] == "worker-2"
+    papers = await queue_api.papers(job["id"])
+    assert len({paper["sha256"] for paper in papers}) == len(papers) == 5
