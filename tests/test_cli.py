@@ -14,7 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
+from catalogsvc.store.db import create_store_engine
+from catalogsvc.store.repository import Store
 from tests.conftest import REPO_ROOT, wait_for_file, write_papers
 from tests.gated_extract import gated_pdf, release
 
@@ -135,3 +139,35 @@ def test_eval_of_a_folder_without_truth_says_what_it_needs(
     assert result.returncode == 2
     assert "truth.jsonl not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_run_cancelled_through_a_server_on_the_same_data_ends_like_a_ctrl_c(
+    settings: Settings, papers_dir: Path, tmp_path: Path
+) -> None:
+    """A cancel written by another process sends the CLI no event: it still sees its job end,
+    writes the partial catalogs and exits 130 (it waited forever before)."""
+    write_papers(papers_dir, 1, prefix="a")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "tests.cli_gated", "run", str(papers_dir)],
+        *["--out", str(tmp_path / "out"), "--format", "json"],
+        cwd=REPO_ROOT,
+        env=command_env(settings),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await wait_for_file(Path(f"{gated}.started"), timeout=60)
+        database = settings.data_dir / "catalogsvc.db"
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as connection:
+            (job_id,) = connection.execute("SELECT id FROM jobs").fetchone()
+        store = Store(await asyncio.to_thread(create_store_engine, f"sqlite:///{database}"))
+        assert await JobTransitions(store, EventBus()).cancel(job_id)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        release(gated)
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 130, stderr.decode()
+    said_id, said = summary_line(stderr.decode())
+    assert (said_id, said.split(";")[0]) == (job_id, "cancelled")
+    assert list((tmp_path / "out").iterdir())

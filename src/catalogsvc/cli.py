@@ -156,8 +156,16 @@ async def _run_job(
                 task = bar.add_task(current.job.phase, total=current.progress.files_total)
                 bar.update(task, completed=current.progress.files_done)
                 status = JobStatus(current.job.status)
-                while not status.is_terminal:
-                    event = await events.get()
+                # The job's task ends too when another process ends the job (a cancel through
+                # a server on the same data), which sends no event here.
+                ended = asyncio.ensure_future(runner.wait(job_id))
+                while not status.is_terminal and not ended.done():
+                    next_event = asyncio.ensure_future(events.get())
+                    await asyncio.wait({next_event, ended}, return_when=asyncio.FIRST_COMPLETED)
+                    if not next_event.done():
+                        next_event.cancel()
+                        break
+                    event = next_event.result()
                     if isinstance(event, ProgressEvent):
                         bar.update(task, completed=event.files_done)
                     elif isinstance(event, PhaseEvent):
@@ -166,10 +174,13 @@ async def _run_job(
                         status = event.status
         await runner.wait(job_id)
         canceller.cancel()
-        loop.remove_signal_handler(signal.SIGINT)
         formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
         catalogs = [await job_catalog(services.jobs, job_id, fmt) for fmt in formats]
-        return await services.jobs.get_job(job_id), catalogs
+        final = await services.jobs.get_job(job_id)
+        # A Ctrl-C from here on changes nothing: the job has ended; its catalogs get written.
+        loop.remove_signal_handler(signal.SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return final, catalogs
 
 
 def _progress_bar() -> Progress:

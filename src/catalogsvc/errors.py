@@ -87,3 +87,7 @@ class ExtractionFailed(CatalogError):
 
 class LLMError(CatalogError):
     """The language model request failed."""
+
+
+class LLMAnswerInvalid(LLMError):
+    """The language model answered, but not with what was asked for."""

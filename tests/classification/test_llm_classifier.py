@@ -19,7 +19,6 @@ from catalogsvc.classification.answer_cache import (
 )
 from catalogsvc.classification.llm_classifier import LLMClassifier, classification_schema
 from catalogsvc.domain import Category, CategoryAssignment, Paper, Taxonomy
-from catalogsvc.errors import LLMError
 from catalogsvc.llm.client import strict_schema
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
@@ -222,15 +221,40 @@ async def test_invalid_answers_make_only_their_paper_uncategorized(
     assert len(cache.entries) == 2
 
 
-async def test_malformed_json_fails_the_call_and_caches_nothing(
+@pytest.mark.parametrize(
+    "content",
+    ['{"papers": [{"index": 0, "categ', '["a list"]', "{}", '{"papers": null}', "no JSON at all"],
+)
+async def test_an_unusable_answer_costs_its_batch_its_categories_not_the_job(
+    openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, content: str
+) -> None:
+    """Malformed JSON or the wrong shape leaves that batch's papers Uncategorized (not
+    cached, so the next run asks again); the other batches keep their answers."""
+    fake_openai.answer = lambda body: (
+        content if "study number 0" in json.dumps(body) else answer_by_title(body)
+    )
+    cache = InMemoryClassificationCache()
+    papers = make_papers(4)
+
+    assignments = await classifier(openai_client, batch_size=2, cache=cache).classify(
+        papers, TAXONOMY
+    )
+
+    assert [a.category for a in assignments[:2]] == [UNCATEGORIZED, UNCATEGORIZED]
+    assert all(a.category != UNCATEGORIZED for a in assignments[2:])
+    assert len(cache.entries) == 2
+
+
+async def test_a_nan_confidence_scores_zero_and_is_cached(
     openai_client: AsyncOpenAI, fake_openai: FakeOpenAI
 ) -> None:
-    """Unparseable JSON is no answer for any paper of the batch: LLMError, for the job to report."""
-    fake_openai.answer = lambda body: '{"papers": [{"index": 0, "categ'
+    fake_openai.answer = lambda body: (
+        '{"papers": [{"index": 0, "category": "Biology", "confidence": NaN}]}'
+    )
     cache = InMemoryClassificationCache()
-    with pytest.raises(LLMError, match="malformed JSON"):
-        await classifier(openai_client, cache=cache).classify(make_papers(3), TAXONOMY)
-    assert cache.entries == {}
+    (assignment,) = await classifier(openai_client, cache=cache).classify(make_papers(1), TAXONOMY)
+    assert assignment == CategoryAssignment("Biology", 0.0)
+    assert len(cache.entries) == 1
 
 
 async def test_rate_limits_and_server_errors_are_retried(

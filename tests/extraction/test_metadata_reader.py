@@ -256,3 +256,18 @@ async def test_classification_and_metadata_reading_share_one_request_limit(
     )
     assert len(fake_openai.requests) == 12
     assert fake_openai.max_in_flight == limit
+
+
+async def test_an_answer_missing_a_field_still_fills_the_others(
+    openai_client: AsyncOpenAI, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """A field the model leaves out is one it did not read, not a reason to drop the rest."""
+    path = make_image_only_pdf(tmp_path / "scan.pdf")
+    extracted = await asyncio.to_thread(extract_paper, str(path))
+    fake_openai.answer = lambda body: {"title": "A Scan", "authors": ["Grace Hopper"], "year": 1952}
+
+    refined = await reader(openai_client).refine(str(path), extracted)
+
+    assert (refined.title, refined.authors, refined.year) == ("A Scan", ["Grace Hopper"], 1952)
+    assert refined.abstract is None
+    assert not [w for w in refined.warnings if "Field required" in w]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 from collections.abc import Coroutine, Iterable, Sequence
 from typing import Any, Literal, TypeVar, cast
 
@@ -11,11 +13,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from catalogsvc.classification.answer_cache import ClassificationCache, taxonomy_key
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
+from catalogsvc.errors import LLMAnswerInvalid
 from catalogsvc.llm.client import request_json
 from catalogsvc.llm.prompts import classification_messages
 from catalogsvc.taxonomies import UNCATEGORIZED
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 UNANSWERED = CategoryAssignment(UNCATEGORIZED, 0.0)
 """What a paper gets when the model's answer for it is missing or invalid."""
@@ -70,14 +74,18 @@ class LLMClassifier:
     async def _classify_batch(
         self, batch: Sequence[Paper], taxonomy: Taxonomy, key: str
     ) -> dict[str, CategoryAssignment]:
-        async with self._request_slots:
-            answer = await request_json(
-                self.client,
-                model=self.model,
-                messages=classification_messages(batch, taxonomy, UNCATEGORIZED),
-                answer=PaperCategories,
-                schema=classification_schema(taxonomy),
-            )
+        try:
+            async with self._request_slots:
+                answer = await request_json(
+                    self.client,
+                    model=self.model,
+                    messages=classification_messages(batch, taxonomy, UNCATEGORIZED),
+                    answer=PaperCategories,
+                    schema=classification_schema(taxonomy),
+                )
+        except LLMAnswerInvalid as error:  # costs this batch its categories, not the job
+            log.warning("%s; %d papers left %s", error.detail, len(batch), UNCATEGORIZED)
+            answer = PaperCategories(papers=[])
         assignments = read_assignments(answer, len(batch), taxonomy)
         found = dict(zip((paper.sha256 for paper in batch), assignments, strict=True))
         valid = {sha256: a for sha256, a in found.items() if a is not None}
@@ -142,7 +150,7 @@ def read_assignments(
 
 
 def _score(confidence: float) -> float:
-    return min(max(confidence, 0.0), 1.0)
+    return 0.0 if math.isnan(confidence) else min(max(confidence, 0.0), 1.0)
 
 
 async def _gather_or_cancel(coroutines: Iterable[Coroutine[Any, Any, T]]) -> list[T]:

@@ -49,17 +49,26 @@ MaybeText = Annotated[str | None, WrapValidator(_or_none)]
 MaybeYear = Annotated[int | None, WrapValidator(_or_none)]
 
 
+def _every_field_required(schema: dict[str, Any]) -> None:
+    """Strict structured outputs want every property required; reading, a missing one is
+    only a field the model did not give."""
+    for field_schema in schema["properties"].values():
+        field_schema.pop("default", None)
+    schema["required"] = list(schema["properties"])
+    schema["additionalProperties"] = False
+
+
 class PageAnswer(BaseModel):
     """What the model is asked to read on page 1; null where the page does not show it."""
 
-    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+    model_config = ConfigDict(json_schema_extra=_every_field_required)
 
-    title: MaybeText
-    authors: Annotated[list[MaybeText], WrapValidator(_or_none)]
-    year: MaybeYear
-    doi: MaybeText
-    arxiv_id: MaybeText
-    abstract: MaybeText
+    title: MaybeText = None
+    authors: Annotated[list[MaybeText], WrapValidator(_or_none)] = []
+    year: MaybeYear = None
+    doi: MaybeText = None
+    arxiv_id: MaybeText = None
+    abstract: MaybeText = None
 
 
 METADATA_SCHEMA = strict_schema(PageAnswer)

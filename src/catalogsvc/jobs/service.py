@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, BinaryIO
 
 from catalogsvc.domain import (
@@ -197,6 +198,10 @@ class JobService:
         await asyncio.to_thread(remove_job_files, uploads, job_id, paths)
         await self._restore_reserve()
 
+    def runs_here(self, job: JobRow) -> bool:
+        """Whether this process runs the job (and so publishes its events on its bus)."""
+        return self._queue is None and job.replica == self._replica.name
+
     async def get_job(self, job_id: str) -> JobSnapshot:
         job = await self._require(job_id)
         progress = await asyncio.to_thread(self._store.progress, [job_id])
@@ -253,16 +258,13 @@ class JobService:
             replica=self._replica.name,
             lease_renewed_at=utc_now(),
         )
-        queue = self._queue
-        then = None if queue is None else (lambda session, rows: queue.defer_work(session, rows))
-        created = await asyncio.to_thread(
-            lambda: self._store.create_job(row, files, resumes=resumes, then=then)
-        )
-        if not created:
+        then = None if self._queue is None else self._queue.defer_work
+        create = partial(self._store.create_job, row, files, resumes=resumes, then=then)
+        if not await asyncio.to_thread(create):
             assert parent_id is not None  # only a job with a parent can lose its creation
             raise await self._parent_refusal(parent_id)
         await self._restore_reserve()
-        if queue is None:
+        if self._queue is None:
             self._runner.launch(row)
         return await self.get_job(job_id)
 

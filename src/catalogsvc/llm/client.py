@@ -15,7 +15,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 from pydantic import BaseModel, ValidationError
 
-from catalogsvc.errors import LLMError
+from catalogsvc.errors import LLMAnswerInvalid, LLMError
 from catalogsvc.llm.prompts import json_schema_instruction
 
 PLACEHOLDER_API_KEY = "not-needed"
@@ -126,12 +126,12 @@ def parse_json_answer(content: str, answer: type[A], model: str) -> A:
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
-        raise LLMError(
+        raise LLMAnswerInvalid(
             f"The language model {model!r} answered with malformed JSON ({error.msg} at "
             f"position {error.pos}): {content[:200]!r}"
         ) from error
     if not isinstance(parsed, dict):
-        raise LLMError(
+        raise LLMAnswerInvalid(
             f"The language model {model!r} answered {type(parsed).__name__}, not an object."
         )
     try:
@@ -139,7 +139,7 @@ def parse_json_answer(content: str, answer: type[A], model: str) -> A:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "answer"
-        raise LLMError(
+        raise LLMAnswerInvalid(
             f"The answer of {model!r} does not fit {answer.__name__}: {field!r}: {first['msg']}"
         ) from error
 

@@ -156,9 +156,19 @@ export function jobView(main, { navigate, params: [jobId] }) {
   }
 
   function onStatus(data) {
-    job = { ...job, status: data.status, error: data.reason ?? job.error };
+    if (isTerminal(data.status)) {
+      job = { ...job, status: data.status, error: data.reason ?? job.error };
+      render();
+      finish();
+      return;
+    }
+    // Started: the reason is no error; the job row has its start time.
+    job = { ...job, status: data.status };
     render();
-    if (isTerminal(job.status)) finish();
+    api.getJob(jobId).then((loaded) => {
+      if (!isTerminal(job.status)) job = { ...loaded, status: job.status };
+      render();
+    }).catch((error) => message.show(error.message));
   }
 
   function listen() {

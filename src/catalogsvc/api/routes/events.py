@@ -40,7 +40,7 @@ async def job_events(
             yield ServerSentEvent(data=snapshot.model_dump_json(), event="job")
             if snapshot.status.is_terminal:
                 return
-            if services.settings.task_queue:  # the work runs in other processes
+            if not jobs.runs_here(first.job):  # a worker, another replica or the CLI runs it
                 async for event in events_from_store(jobs, first):
                     yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
                 return
