@@ -1,8 +1,10 @@
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md LICENSE ./
+COPY pyproject.toml setup.py README.md LICENSE ./
 COPY src ./src
-RUN pip install --no-cache-dir . && useradd --create-home catalogsvc
+COPY migrations ./migrations
+# The PostgreSQL driver and procrastinate come along, so one image serves every mode.
+RUN pip install --no-cache-dir '.[postgresql]' && useradd --create-home catalogsvc
 USER catalogsvc
 ENV CATALOGSVC_DATA_DIR=/home/catalogsvc/data
 EXPOSE 8000
