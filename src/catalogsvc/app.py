@@ -21,7 +21,6 @@ from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.leases import LeaseKeeper
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.service import JobService
-from catalogsvc.jobs.task_queue import TaskQueue
 from catalogsvc.parts import ClassifierFactory, open_parts
 from catalogsvc.pipeline.context import JobContext
 from catalogsvc.pipeline.run import run_pipeline
@@ -47,6 +46,9 @@ async def open_services(
     ):
         queue = None
         if settings.task_queue:
+            # procrastinate comes with the postgresql extra: imported only when asked for.
+            from catalogsvc.jobs.task_queue import TaskQueue
+
             queue = TaskQueue(settings.resolved_database_url, settings.queue_batch_size)
         leases = LeaseKeeper(parts.transitions, parts.replica)
         if queue is None:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from catalogsvc.domain import (
     ACTIVE_STATUSES,
@@ -38,11 +38,13 @@ from catalogsvc.jobs.inputs import (
 )
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
-from catalogsvc.jobs.task_queue import TaskQueue
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.models import JobFileRow, JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Progress, Store
+
+if TYPE_CHECKING:  # procrastinate is installed with the postgresql extra only
+    from catalogsvc.jobs.task_queue import TaskQueue
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +103,7 @@ class JobService:
         job_id = uuid.uuid4().hex
         limit = self._settings.max_upload_mb * 1024 * 1024
 
-        def save() -> list[NewFile]:
-            # Stored absolute, so that paths compare equal whatever folder the service
-            # started in.
+        def save() -> list[NewFile]:  # absolute paths compare equal whatever the cwd
             return save_uploads(uploads, self._settings.uploads_dir.resolve() / job_id, limit)
 
         files = await asyncio.to_thread(save)
