@@ -3,6 +3,7 @@ DELETE that removes only what the service stored for that job."""
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import shutil
 import sys
@@ -179,3 +180,26 @@ async def test_deleting_a_job_never_removes_another_jobs_uploads(
     assert list(their_uploads.iterdir()) == stored
     catalog = await client.http.get(f"/api/jobs/{uploaded['id']}/catalog?format=json")
     assert catalog.status_code == 200
+
+
+async def test_a_file_removed_after_submission_fails_alone_saying_why(
+    client_factory: ClientFactory, papers_dir: Path
+) -> None:
+    """What a worker cannot see (removed meanwhile, or no shared volume) fails that file with
+    a message that says so; the job completes with the rest."""
+    client = await client_factory(extract_workers=1)
+    write_papers(papers_dir, 1, prefix="b")
+    make_paper_pdf(papers_dir / "z-gone.pdf", title="A Paper Soon Gone", authors=["Ann"])
+    gated = gated_pdf(papers_dir, "a-gated.pdf")
+    job = await client.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"))
+
+    await asyncio.to_thread((papers_dir / "z-gone.pdf").unlink)
+    release(gated)
+    finished = await client.wait_until_finished(job["id"])
+
+    files = await client.files_by_name(job["id"])
+    assert files["z-gone.pdf"]["state"] == "failed"
+    assert "not there" in files["z-gone.pdf"]["error"]
+    assert "same data folder" in files["z-gone.pdf"]["error"]
+    assert (finished["status"], finished["progress"]["papers"]) == ("completed", 2)

@@ -28,6 +28,10 @@ from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
 
 ExtractFn = Callable[[str], ExtractedPaper]
 T = TypeVar("T")
+NOT_THERE = (
+    "The file is not there: it was removed after the job took it, or this machine does not "
+    "see it (every worker needs the same data folder and allowed roots as the API)"
+)
 RELINKED = (
     "not read: the file, or a folder on its path, was replaced by a link after the job took it"
 )
@@ -77,6 +81,8 @@ def _opened_where_taken(path: str) -> Iterator[str]:
     except OSError as error:
         if error.errno == errno.ELOOP or os.path.realpath(path) != path:
             raise InvalidPDF(RELINKED) from error
+        if error.errno == errno.ENOENT:
+            raise InvalidPDF(NOT_THERE) from error
         raise InvalidPDF(f"The file cannot be read: {error.strerror or error}.") from error
     try:
         opened = f"/proc/self/fd/{descriptor}"
