@@ -128,6 +128,8 @@ async def test_one_job_is_spread_over_two_workers_and_completes(
     assert events[-1][1]["status"] == "completed"
     assert "progress" in {kind for kind, _ in events}
     assert finished["status"] == "completed", finished
+    assert set(finished["timings"]) == {"extracting", "classifying"}
+    assert finished["timings"]["extracting"] > 0
     assert finished["progress"] == {
         "files_total": 8,
         "files_done": 8,

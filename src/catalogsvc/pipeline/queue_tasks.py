@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import procrastinate
 from sqlmodel import Session
@@ -20,6 +21,7 @@ from catalogsvc.jobs.task_queue import CLASSIFY_TASK, EXTRACT_TASK, QUEUE, TaskQ
 from catalogsvc.parts import Parts
 from catalogsvc.pipeline.context import JobContext
 from catalogsvc.pipeline.phases import classify_papers, extract_files
+from catalogsvc.store.models import utc_now
 
 log = logging.getLogger("catalogsvc.worker")
 
@@ -50,13 +52,15 @@ class QueueTasks:
         def then(session: Session) -> None:
             self._queue.defer_classification(session, job_id)
 
-        if await asyncio.to_thread(self._parts.store.finish_extraction, job_id, then):
+        timings = {JobPhase.extracting.value: _seconds_since(context.job.start_time)}
+        if await asyncio.to_thread(self._parts.store.finish_extraction, job_id, then, timings):
             log.info("job %s: every file ended; classification queued", job_id)
 
     async def classify_job(self, job_id: str) -> None:
         context = await self._running(job_id)
         if context is None:
             return
+        context.timings = dict(context.job.timings)  # the extraction's, over every worker
         try:
             await context.enter_phase(JobPhase.classifying)
             await classify_papers(context)
@@ -78,3 +82,11 @@ class QueueTasks:
     async def _fail(self, job_id: str, error: Exception) -> None:
         log.exception("job %s failed in a queue task", job_id, exc_info=error)
         await self._parts.transitions.fail(job_id, f"{type(error).__name__}: {error}", {})
+
+
+def _seconds_since(start: datetime | None) -> float:
+    if start is None:
+        return 0.0
+    if start.tzinfo is None:  # SQLite keeps no time zone; the store writes UTC
+        start = start.replace(tzinfo=UTC)
+    return round((utc_now() - start).total_seconds(), 4)

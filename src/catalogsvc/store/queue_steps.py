@@ -12,10 +12,13 @@ from catalogsvc.domain import FileState, JobPhase, JobStatus
 from catalogsvc.store.models import JobFileRow, JobRow
 
 
-def finish_extraction(engine: Engine, job_id: str, then: Callable[[Session], None]) -> bool:
+def finish_extraction(
+    engine: Engine, job_id: str, then: Callable[[Session], None], timings: dict[str, float]
+) -> bool:
     """Move the running job from extracting to classifying if none of its files is pending,
-    and run `then` in the same transaction; False if another batch did it, files remain,
-    or the job has ended. Two batches ending together wait on the row: one wins."""
+    with `timings` so far, and run `then` in the same transaction; False if another batch
+    did it, files remain, or the job has ended. Two batches ending together wait on the row:
+    one wins."""
     pending = exists(
         select(JobFileRow.id).where(
             JobFileRow.job_id == job_id, JobFileRow.state == FileState.pending.value
@@ -28,7 +31,7 @@ def finish_extraction(engine: Engine, job_id: str, then: Callable[[Session], Non
             .where(col(JobRow.status) == JobStatus.running.value)
             .where(col(JobRow.phase) == JobPhase.extracting.value)
             .where(~pending)
-            .values(phase=JobPhase.classifying.value)
+            .values(phase=JobPhase.classifying.value, timings=timings)
         )
         if int(moved.rowcount) == 0:
             return False

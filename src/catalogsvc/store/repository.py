@@ -251,9 +251,11 @@ class Store:
         """Remove a job, its files and papers; its input paths as they stood at the delete."""
         return self._using_reserve_if_full(lambda: job_deletion.delete_job(self.engine, job_id))
 
-    def finish_extraction(self, job_id: str, then: Callable[[Session], None]) -> bool:
+    def finish_extraction(
+        self, job_id: str, then: Callable[[Session], None], timings: dict[str, float]
+    ) -> bool:
         """Queue mode: the last batch moves the job to classifying and runs `then` with it."""
-        return queue_steps.finish_extraction(self.engine, job_id, then)
+        return queue_steps.finish_extraction(self.engine, job_id, then, timings)
 
     def _using_reserve_if_full(self, write: Callable[[], T]) -> T:
         try:
