@@ -9,7 +9,7 @@ from collections.abc import Coroutine, Iterable, Sequence
 from typing import Any, Literal, TypeVar, cast
 
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ValidationError, create_model
 
 from catalogsvc.classification.answer_cache import ClassificationCache, taxonomy_key
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
@@ -104,8 +104,6 @@ def category_names(taxonomy: Taxonomy) -> list[str]:
 class PaperCategory(BaseModel):
     """One paper's answer: its index in the batch, a category name, a confidence in [0, 1]."""
 
-    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
-
     index: int
     category: str
     confidence: float
@@ -126,7 +124,6 @@ def classification_schema(taxonomy: Taxonomy) -> type[BaseModel]:
     entry = create_model("PaperCategory", __base__=PaperCategory, category=(one_of_the_names, ...))
     return create_model(
         "PaperCategories",
-        __config__=ConfigDict(json_schema_extra={"additionalProperties": False}),
         papers=(cast(Any, list)[entry], ...),
     )
 

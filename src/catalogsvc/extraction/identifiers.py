@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import re
 
+from catalogsvc.extraction.text_cleanup import CONTROL_CHARACTERS
+
 # A DOI ends at white space, quotes, angle brackets or a control character (PDF text layers
 # carry stray ones, e.g. 10.1063/1.2409490\x04).
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\x00-\x1f\x7f]+)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DOI_LABEL = re.compile(r"(?:\bdoi\b\s*[:.]?\s*|doi\.org/|dx\.doi\.org/)$", re.IGNORECASE)
 # New-style ids (0704.0001 onwards) and old-style archive/YYMMNNN ids.
+_ARXIV_NUMBER = r"((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?"
 _ARXIV_LABELLED = re.compile(
-    r"\barxiv(?:\.org/(?:abs|pdf)/|\s*:\s*|\s+)"
-    r"((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}))(v\d+)?",
-    re.IGNORECASE,
+    r"\barxiv(?:\.org/(?:abs|pdf)/|\s*:\s*|\s+)" + _ARXIV_NUMBER, re.IGNORECASE
 )
-_ARXIV_ID = re.compile(
-    r"(?:arxiv\s*:\s*)?((?:\d{4}\.\d{4,5})|(?:[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?",
-    re.IGNORECASE,
-)
+_ARXIV_ID = re.compile(r"(?:arxiv\s*:\s*)?" + _ARXIV_NUMBER, re.IGNORECASE)
 _ARXIV_BARE_NEW = re.compile(r"^(\d{2})(\d{2})\.\d{4,5}$")
 _ARXIV_OLD = re.compile(r"^[a-z-]+(?:\.[a-z]{2})?/(\d{2})(\d{2})\d{3}$", re.IGNORECASE)
 # Elsevier's legacy item ids, ISSN(YY)NNNNN-C; the publisher registered them as DOIs under 10.1016.
@@ -28,7 +25,7 @@ _TRAILING = ".,;:)]}'\u2019\u201d"
 
 def normalize_doi(raw: str) -> str | None:
     """A DOI without URL prefix, trailing punctuation or unbalanced brackets; None if invalid."""
-    doi = _CONTROL.split(raw.strip(), maxsplit=1)[0]
+    doi = CONTROL_CHARACTERS.split(raw.strip(), maxsplit=1)[0]
     doi = re.sub(r"^(?:https?://)?(?:dx\.)?doi\.org/", "", doi, flags=re.IGNORECASE)
     doi = re.sub(r"^doi\s*:\s*", "", doi, flags=re.IGNORECASE)
     while doi and doi[-1] in _TRAILING:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
@@ -13,19 +12,14 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
-)
+from pydantic import BaseModel, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
 from catalogsvc.domain import ExtractedPaper, ExtractionMethod
 from catalogsvc.errors import CatalogError
 from catalogsvc.extraction.extract import NO_TEXT_LAYER
 from catalogsvc.extraction.first_page import read_first_page_text, render_first_page_png
 from catalogsvc.extraction.identifiers import normalize_arxiv_id, normalize_doi
+from catalogsvc.extraction.text_cleanup import CONTROL_CHARACTERS
 from catalogsvc.llm.client import request_json, strict_schema
 from catalogsvc.llm.prompts import metadata_messages, vision_metadata_messages
 
@@ -34,7 +28,6 @@ T = TypeVar("T")
 PAGE_TEXT_CHARS = 6000
 RENDER_DPI = 150
 EARLIEST_YEAR, LATEST_YEAR = 1500, 2100
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _or_none(value: object, handler: ValidatorFunctionWrapHandler) -> object:
@@ -49,19 +42,9 @@ MaybeText = Annotated[str | None, WrapValidator(_or_none)]
 MaybeYear = Annotated[int | None, WrapValidator(_or_none)]
 
 
-def _every_field_required(schema: dict[str, Any]) -> None:
-    """Strict structured outputs want every property required; reading, a missing one is
-    only a field the model did not give."""
-    for field_schema in schema["properties"].values():
-        field_schema.pop("default", None)
-    schema["required"] = list(schema["properties"])
-    schema["additionalProperties"] = False
-
-
 class PageAnswer(BaseModel):
-    """What the model is asked to read on page 1; null where the page does not show it."""
-
-    model_config = ConfigDict(json_schema_extra=_every_field_required)
+    """What the model is asked to read on page 1; null where the page does not show it (a
+    field it leaves out is one it did not read)."""
 
     title: MaybeText = None
     authors: Annotated[list[MaybeText], WrapValidator(_or_none)] = []
@@ -193,4 +176,4 @@ def _text(value: str | None) -> str | None:
     """The answer's string with control characters and runs of white space made one space."""
     if value is None:
         return None
-    return " ".join(_CONTROL.sub(" ", value).split()) or None
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value).split()) or None

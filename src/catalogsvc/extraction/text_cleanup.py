@@ -26,6 +26,8 @@ _NEEDS_FTFY = re.compile(
     "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|[\ufb00-\ufb06\ufffd]"
 )
 _SPACES = re.compile(r"\s+")
+# C0 controls and DEL: PDF text layers and model answers carry stray ones (e.g. \x04).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _HYPHEN_AT_END = re.compile("[-\u2010\u2011\u00ad]$")
 
 

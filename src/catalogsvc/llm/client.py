@@ -44,9 +44,17 @@ def uses_json_object_mode(client: AsyncOpenAI, model: str) -> bool:
 
 
 def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON schema of `model` as strict structured outputs want it: every property
-    required, no others allowed (the models set `additionalProperties: false`)."""
-    return model.model_json_schema()
+    """The JSON schema of `model` as strict structured outputs want it: in every object,
+    each property required and none other allowed, and no defaults (a default only says
+    what reading does with a property the model left out)."""
+    schema = model.model_json_schema()
+    for node in [schema, *schema.get("$defs", {}).values()]:
+        if "properties" in node:
+            for property_schema in node["properties"].values():
+                property_schema.pop("default", None)
+            node["required"] = list(node["properties"])
+            node["additionalProperties"] = False
+    return schema
 
 
 async def request_json(
