@@ -41,20 +41,21 @@ async def open_services(
 ) -> AsyncIterator[tuple[Services, JobRunner[JobContext]]]:
     """Build every long-lived object, yield them, and stop them in order. With the task queue
     the API only defers jobs: workers (catalogsvc worker) run them, and leases are not used."""
-    async with open_parts(settings, extract=extract, classifier_factory=classifier_factory) as (
-        parts
-    ):
+    async with open_parts(
+        settings,
+        extract=extract,
+        classifier_factory=classifier_factory,
+        start_pool=not settings.task_queue,
+    ) as parts:
         queue = None
+        leases = LeaseKeeper(parts.transitions, parts.replica)
         if settings.task_queue:
             # procrastinate comes with the postgresql extra: imported only when asked for.
             from catalogsvc.jobs.task_queue import TaskQueue
 
             queue = TaskQueue(settings.resolved_database_url, settings.queue_batch_size)
-        leases = LeaseKeeper(parts.transitions, parts.replica)
-        if queue is None:
-            stale = await leases.recover_at_start()
-            if stale:
-                log.warning("marked %d job(s) no live process holds as interrupted", len(stale))
+        elif stale := await leases.recover_at_start():
+            log.warning("marked %d job(s) no live process holds as interrupted", len(stale))
         runner = JobRunner(
             parts.transitions,
             run_pipeline,

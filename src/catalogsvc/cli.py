@@ -21,8 +21,8 @@ from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
-from catalogsvc.jobs.events import PhaseEvent, ProgressEvent, StatusEvent
-from catalogsvc.jobs.job_catalog import job_catalog
+from catalogsvc.jobs.events import PhaseEvent, ProgressEvent
+from catalogsvc.jobs.job_catalog import job_catalogs
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.service import JobService, JobSnapshot
 from catalogsvc.settings import Settings
@@ -155,27 +155,21 @@ async def _run_job(
             with _progress_bar() as bar:
                 task = bar.add_task(current.job.phase, total=current.progress.files_total)
                 bar.update(task, completed=current.progress.files_done)
-                status = JobStatus(current.job.status)
-                # The job's task ends too when another process ends the job (a cancel through
-                # a server on the same data), which sends no event here.
+                # The job's task ends however the job ends, a cancel written by another
+                # process included (which sends no event here).
                 ended = asyncio.ensure_future(runner.wait(job_id))
-                while not status.is_terminal and not ended.done():
+                while not ended.done():
                     next_event = asyncio.ensure_future(events.get())
                     await asyncio.wait({next_event, ended}, return_when=asyncio.FIRST_COMPLETED)
                     if not next_event.done():
                         next_event.cancel()
-                        break
-                    event = next_event.result()
-                    if isinstance(event, ProgressEvent):
+                    elif isinstance(event := next_event.result(), ProgressEvent):
                         bar.update(task, completed=event.files_done)
                     elif isinstance(event, PhaseEvent):
                         bar.update(task, description=event.phase.value)
-                    elif isinstance(event, StatusEvent):
-                        status = event.status
-        await runner.wait(job_id)
         canceller.cancel()
         formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
-        catalogs = [await job_catalog(services.jobs, job_id, fmt) for fmt in formats]
+        catalogs = await job_catalogs(services.jobs, job_id, formats)
         final = await services.jobs.get_job(job_id)
         # A Ctrl-C from here on changes nothing: the job has ended; its catalogs get written.
         loop.remove_signal_handler(signal.SIGINT)

@@ -67,8 +67,10 @@ async def open_parts(
     *,
     extract: ExtractFn = extract_paper,
     classifier_factory: ClassifierFactory | None = None,
+    start_pool: bool = True,
 ) -> AsyncIterator[Parts]:
-    """Build the parts (migrating the database first), yield them, and stop them in order."""
+    """Build the parts (migrating the database first), yield them, and stop them in order.
+    Without `start_pool` (an API whose jobs queue workers run) no extraction process starts."""
     await asyncio.to_thread(settings.data_dir.mkdir, parents=True, exist_ok=True)
     # Resolving a relative SQLite path and creating its folder touch the disk.
     engine = await asyncio.to_thread(lambda: create_store_engine(settings.resolved_database_url))
@@ -83,7 +85,8 @@ async def open_parts(
         timeout_s=settings.file_timeout_s,
         memory_limit_mb=settings.worker_memory_mb or None,
     )
-    await pool.start()
+    if start_pool:
+        await pool.start()
     # Building the client reads its CA bundle from disk.
     client = await asyncio.to_thread(build_openai_client, settings)
     # One bound for every request to the models, classification and metadata reading alike.

@@ -5,6 +5,7 @@ same request always gives the same file."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from catalogsvc.catalog.catalogs import (
     CatalogFormat,
@@ -17,8 +18,11 @@ from catalogsvc.errors import JobStillActive
 from catalogsvc.jobs.service import JobService
 
 
-async def job_catalog(jobs: JobService, job_id: str, fmt: CatalogFormat) -> RenderedCatalog:
-    """The ended job's catalog in `fmt`, marked partial when the job stopped before its end."""
+async def job_catalogs(
+    jobs: JobService, job_id: str, formats: Sequence[CatalogFormat]
+) -> list[RenderedCatalog]:
+    """The ended job's catalog in each of `formats` (its papers read once), marked partial
+    when the job stopped before its end."""
     snapshot = await jobs.get_job(job_id)
     status = JobStatus(snapshot.job.status)
     if not status.is_terminal:
@@ -31,4 +35,8 @@ async def job_catalog(jobs: JobService, job_id: str, fmt: CatalogFormat) -> Rend
         files_done=progress.files_done,
         files_total=progress.files_total,
     )
-    return await asyncio.to_thread(render_job_catalog, fmt, papers, job_id=job_id, partial=partial)
+
+    def render() -> list[RenderedCatalog]:
+        return [render_job_catalog(fmt, papers, job_id=job_id, partial=partial) for fmt in formats]
+
+    return await asyncio.to_thread(render)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from catalogsvc.api.deps import SignedUrlJobServiceDep
 from catalogsvc.catalog.catalogs import CatalogFormat, catalog_media_types
-from catalogsvc.jobs.job_catalog import job_catalog
+from catalogsvc.jobs.job_catalog import job_catalogs
 
 router = APIRouter(prefix="/api", tags=["catalog"])
 
@@ -33,7 +33,7 @@ async def download_catalog(
     ),
 ) -> Response:
     """The job's catalog, grouped by category; partial for cancelled, failed or interrupted jobs."""
-    rendered = await job_catalog(jobs, job_id, format)
+    (rendered,) = await job_catalogs(jobs, job_id, [format])
     return Response(
         content=rendered.content,
         media_type=rendered.media_type,
