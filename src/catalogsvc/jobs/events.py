@@ -59,6 +59,15 @@ class ProgressEvent(BaseModel):
 JobEvent = StatusEvent | PhaseEvent | FileEvent | ProgressEvent
 
 
+async def until_ended(queue: asyncio.Queue[JobEvent]) -> AsyncIterator[JobEvent]:
+    """A subscriber's events, up to and with the job's terminal status."""
+    while True:
+        event = await queue.get()
+        yield event
+        if isinstance(event, StatusEvent) and event.status.is_terminal:
+            return
+
+
 class EventBus:
     """Fan job events out to every subscriber of that job."""
 

@@ -10,7 +10,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from catalogsvc.api.deps import ServicesDep, SignedUrlJobServiceDep
 from catalogsvc.api.schemas import JobOut
-from catalogsvc.jobs.events import StatusEvent
+from catalogsvc.jobs.events import until_ended
 from catalogsvc.jobs.store_events import events_from_store
 
 router = APIRouter(prefix="/api", tags=["events"])
@@ -40,14 +40,11 @@ async def job_events(
             yield ServerSentEvent(data=snapshot.model_dump_json(), event="job")
             if snapshot.status.is_terminal:
                 return
-            if not jobs.runs_here(first.job):  # a worker, another replica or the CLI runs it
-                async for event in events_from_store(jobs, first):
-                    yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
-                return
-            while True:
-                event = await queue.get()
+            # A job a worker, another replica or the CLI runs is heard of through the store.
+            events = (
+                until_ended(queue) if jobs.runs_here(first.job) else events_from_store(jobs, first)
+            )
+            async for event in events:
                 yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
-                if isinstance(event, StatusEvent) and event.status.is_terminal:
-                    return
 
     return EventSourceResponse(stream(), ping=15)
