@@ -18,8 +18,11 @@ async def extract_files(context: JobContext, only: Collection[int] | None = None
     """Extract every pending file (of those in `only`, a queue task's batch), keeping every
     worker of the pool busy: twice as many files are in hand as there are workers, so a
     worker starts its next file while the result of its last one is being stored."""
-    files = await asyncio.to_thread(context.store.list_files, context.job_id, (FileState.pending,))
-    pending = deque(file for file in files if only is None or file.id in only)
+    pending = deque(
+        await asyncio.to_thread(
+            context.store.list_files, context.job_id, (FileState.pending,), only
+        )
+    )
     # Counted once, then kept up to date: a count per file would read every file of the job.
     progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
 

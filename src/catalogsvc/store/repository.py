@@ -6,7 +6,7 @@ Only JobService calls `transition`, the one place where a job's status changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
@@ -168,10 +168,15 @@ class Store:
         """Counts per job from its file rows, in one statement so that they agree."""
         return progress_counts.job_progress(self.engine, job_ids)
 
-    def list_files(self, job_id: str, states: Sequence[FileState] = ()) -> list[JobFileRow]:
+    def list_files(
+        self, job_id: str, states: Sequence[FileState] = (), ids: Collection[int] | None = None
+    ) -> list[JobFileRow]:
+        """The job's files in order, of the given states and (if given) ids."""
         query = select(JobFileRow).where(JobFileRow.job_id == job_id)
         if states:
             query = query.where(col(JobFileRow.state).in_([s.value for s in states]))
+        if ids is not None:
+            query = query.where(col(JobFileRow.id).in_(ids))
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query.order_by(col(JobFileRow.position))).all())
 
