@@ -40,20 +40,32 @@ async def open_services(
     classifier_factory: ClassifierFactory | None = None,
 ) -> AsyncIterator[tuple[Services, JobRunner[JobContext]]]:
     """Build every long-lived object, yield them, and stop them in order. With the task queue
-    the API only defers jobs: workers (catalogsvc worker) run them, and leases are not used."""
+    (PostgreSQL) the API defers jobs and workers run them (this process too, with SERVE_WORKS);
+    without it (SQLite) jobs run here, and leases keep replicas off each other's jobs."""
+    queued = settings.queue_enabled
     async with open_parts(
         settings,
         extract=extract,
         classifier_factory=classifier_factory,
-        start_pool=not settings.task_queue,
+        start_pool=not queued or settings.serve_works,
     ) as parts:
         queue = None
         leases = LeaseKeeper(parts.transitions, parts.replica)
-        if settings.task_queue:
+        background = []
+        if queued:
             # procrastinate comes with the postgresql extra: imported only when asked for.
             from catalogsvc.jobs.task_queue import TaskQueue
+            from catalogsvc.worker import work_on_queue
 
             queue = TaskQueue(settings.resolved_database_url, settings.queue_batch_size)
+            if settings.serve_works:
+                work = work_on_queue(parts, install_signal_handlers=False)
+                background.append(asyncio.create_task(work, name="queue-worker"))
+            else:
+                log.info(
+                    "jobs go to the task queue: `catalogsvc worker` processes run them "
+                    "(or CATALOGSVC_SERVE_WORKS=true for this process to run them too)"
+                )
         elif stale := await leases.recover_at_start():
             log.warning("marked %d job(s) no live process holds as interrupted", len(stale))
         runner = JobRunner(
@@ -71,9 +83,8 @@ async def open_services(
             parts.replica,
             queue=queue,
         )
-        background = []
         if queue is None:
-            background = [
+            background += [
                 asyncio.create_task(runner.watch_store(STORE_WATCH_INTERVAL_S)),
                 asyncio.create_task(leases.run()),
             ]
@@ -83,6 +94,8 @@ async def open_services(
         finally:
             for task in background:
                 task.cancel()
+            # A queue worker drains its tasks first (procrastinate's graceful shutdown).
+            await asyncio.gather(*background, return_exceptions=True)
             await runner.shutdown()
 
 

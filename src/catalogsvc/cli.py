@@ -81,9 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--limit", type=int, default=50)
     jobs.set_defaults(command=_jobs)
 
-    worker = commands.add_parser(
-        "worker", help="run queued work on this machine (PostgreSQL, CATALOGSVC_TASK_QUEUE)"
-    )
+    worker = commands.add_parser("worker", help="run queued work on this machine (PostgreSQL)")
     worker.set_defaults(command=_worker)
 
     evaluate = commands.add_parser("eval", help="score extraction against a truth.jsonl")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -60,10 +60,15 @@ class Settings(BaseSettings):
         description="A job whose replica has not renewed it for this long is interrupted.",
     )
 
-    task_queue: bool = Field(
+    task_queue: bool | None = Field(
+        default=None,
+        description="Run jobs through procrastinate's task queue (PostgreSQL only): `serve` "
+        "defers the work and `catalogsvc worker` processes on any machine do it. "
+        "Default: on with PostgreSQL, off with SQLite (jobs run inside `serve`).",
+    )
+    serve_works: bool = Field(
         default=False,
-        description="PostgreSQL only: run jobs through procrastinate's task queue; `serve` "
-        "defers the work and `catalogsvc worker` processes on any machine do it.",
+        description="With the task queue: `serve` also runs a worker (a single box).",
     )
     queue_batch_size: int = Field(default=20, ge=1, description="Files per queue task.")
     worker_concurrency: int = Field(
@@ -90,11 +95,28 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.task_queue and not self.uses_postgresql:
+            raise ValueError(
+                "CATALOGSVC_TASK_QUEUE=true needs a PostgreSQL CATALOGSVC_DATABASE_URL"
+            )
+        return self
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'catalogsvc.db').resolve()}"
+
+    @property
+    def uses_postgresql(self) -> bool:
+        return (self.database_url or "").startswith("postgresql")
+
+    @property
+    def queue_enabled(self) -> bool:
+        """Whether jobs go through the task queue: as asked, else wherever PostgreSQL is."""
+        return self.uses_postgresql if self.task_queue is None else self.task_queue
 
     @property
     def uploads_dir(self) -> Path:

@@ -1,7 +1,8 @@
-"""`catalogsvc worker`: runs the task queue's tasks on this machine (PostgreSQL mode, with
-CATALOGSVC_TASK_QUEUE=true), as many machines as reach the database, the data folder and the
-allowed roots. Aborts arrive through LISTEN/NOTIFY; one worker at a time (an advisory lock)
-puts the tasks of dead workers back in the queue. Design: docs/scale-out-design.md."""
+"""`catalogsvc worker`: runs the task queue's tasks on this machine (PostgreSQL), as many
+machines as reach the database, the data folder and the allowed roots; `serve` runs one too
+with CATALOGSVC_SERVE_WORKS=true. Aborts arrive through LISTEN/NOTIFY; one worker at a time
+(an advisory lock) puts the tasks of dead workers back in the queue.
+Design: docs/scale-out-design.md."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from catalogsvc.errors import InvalidInput
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.task_queue import QUEUE, TaskQueue, queue_connector_options
-from catalogsvc.parts import open_parts
+from catalogsvc.parts import Parts, open_parts
 from catalogsvc.pipeline.queue_tasks import QueueTasks
 from catalogsvc.settings import Settings
 
@@ -31,39 +32,47 @@ ABORT_POLL_S = 0.5  # the backstop of LISTEN/NOTIFY while its connection reconne
 
 async def run_worker(settings: Settings, *, extract: ExtractFn = extract_paper) -> None:
     """Run tasks until cancelled (SIGINT or SIGTERM: procrastinate drains, then stops)."""
-    url = settings.resolved_database_url
-    if not settings.task_queue or not url.startswith("postgresql"):
+    if not settings.queue_enabled:
         raise InvalidInput(
-            "catalogsvc worker needs CATALOGSVC_TASK_QUEUE=true and a PostgreSQL "
-            "CATALOGSVC_DATABASE_URL",
+            "catalogsvc worker needs a PostgreSQL CATALOGSVC_DATABASE_URL (and the task "
+            "queue not turned off with CATALOGSVC_TASK_QUEUE=false)",
             field="database_url",
         )
+    async with open_parts(settings, extract=extract) as parts:
+        await work_on_queue(parts, install_signal_handlers=True)
+
+
+async def work_on_queue(parts: Parts, *, install_signal_handlers: bool) -> None:
+    """Run queue tasks on these parts until cancelled; a process that handles its own
+    signals (serve, under uvicorn) passes install_signal_handlers=False."""
+    settings = parts.settings
+    url = settings.resolved_database_url
     connector = procrastinate.PsycopgConnector(**queue_connector_options(url))
     app = procrastinate.App(connector=connector)
-    async with open_parts(settings, extract=extract) as parts:
-        QueueTasks(parts, TaskQueue(url, settings.queue_batch_size)).register(app)
-        async with app.open_async():
-            recovery = asyncio.create_task(recover_stalled_tasks(app, url, settings))
-            try:
-                await app.run_worker_async(
-                    queues=[QUEUE],
-                    name=parts.replica.name,
-                    concurrency=settings.worker_concurrency,
-                    listen_notify=True,
-                    abort_job_polling_interval=ABORT_POLL_S,
-                    update_heartbeat_interval=settings.worker_heartbeat_s,
-                    stalled_worker_timeout=settings.worker_stall_s,
-                    # A draining worker stops its heartbeat (procrastinate #1585): it must stop
-                    # before it looks dead, or its tasks run twice.
-                    shutdown_graceful_timeout=max(
-                        0.0, settings.worker_stall_s - 2 * settings.worker_heartbeat_s
-                    ),
-                    delete_jobs="successful",
-                )
-            finally:
-                recovery.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await recovery
+    QueueTasks(parts, TaskQueue(url, settings.queue_batch_size)).register(app)
+    async with app.open_async():
+        recovery = asyncio.create_task(recover_stalled_tasks(app, url, settings))
+        try:
+            await app.run_worker_async(
+                queues=[QUEUE],
+                name=parts.replica.name,
+                concurrency=settings.worker_concurrency,
+                install_signal_handlers=install_signal_handlers,
+                listen_notify=True,
+                abort_job_polling_interval=ABORT_POLL_S,
+                update_heartbeat_interval=settings.worker_heartbeat_s,
+                stalled_worker_timeout=settings.worker_stall_s,
+                # A draining worker stops its heartbeat (procrastinate #1585): it must stop
+                # before it looks dead, or its tasks run twice.
+                shutdown_graceful_timeout=max(
+                    0.0, settings.worker_stall_s - 2 * settings.worker_heartbeat_s
+                ),
+                delete_jobs="successful",
+            )
+        finally:
+            recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recovery
 
 
 async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Settings) -> None:

@@ -123,17 +123,23 @@ async def test_duplicate_content_is_skipped_with_a_note(
     assert "same content as" in skipped["error"]
 
 
-async def test_a_job_runs_end_to_end_on_postgresql(
+async def test_on_postgresql_a_job_goes_through_the_task_queue_to_the_worker_inside_serve(
     client_factory: ClientFactory, postgres: PostgresServer, papers_dir: Path
 ) -> None:
-    client = await client_factory(database_url=postgres.new_database())
+    """PostgreSQL turns the task queue on; SERVE_WORKS makes the API its own worker."""
+    client = await client_factory(
+        database_url=postgres.new_database(), serve_works=True, replica_id="single-box"
+    )
     write_papers(papers_dir, 2)
     job = await client.folder_job(papers_dir)
 
-    finished = await client.wait_until_finished(job["id"])
+    # The event stream of a job run by a queue task ends when the job does.
+    await client.http.get(f"/api/jobs/{job['id']}/events", timeout=60)
+    finished = await client.job(job["id"])
 
     assert finished["status"] == "completed"
     assert finished["progress"]["papers"] == 2
+    assert {f["worker"] for f in await client.files(job["id"])} == {"single-box"}
     papers = await client.papers(job["id"])
     assert sorted(p["title"][:32] for p in papers) == ["On the Structure of Test Paper N"] * 2
     (listed,) = (await client.http.get("/api/jobs")).json()["items"]

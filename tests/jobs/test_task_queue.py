@@ -51,9 +51,9 @@ class Workers:
             start_new_session=True,
         )
 
-    def kill(self, name: str) -> None:
-        os.killpg(self.processes[name].pid, signal.SIGKILL)
-        self.processes[name].wait()
+    def kill(self, name: str, how: signal.Signals = signal.SIGKILL) -> None:
+        os.killpg(self.processes[name].pid, how)
+        self.processes[name].wait(timeout=30)
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -186,3 +186,26 @@ async def test_a_killed_workers_files_are_finished_by_the_other_exactly_once(
     assert files["a-gated.pdf"]["worker"] == "worker-2"
     papers = await queue_api.papers(job["id"])
     assert len({paper["sha256"] for paper in papers}) == len(papers) == 5
+
+
+async def test_a_worker_stopped_mid_task_leaves_the_task_to_another_worker(
+    queue_api: ServiceClient, workers: Workers, papers_dir: Path
+) -> None:
+    """SIGTERM: the worker drains for WORKER_STALL_S - 2 x heartbeat (1 s here), then cuts
+    the held task short; the task runs again on the other worker instead of ending aborted
+    with its job left running."""
+    write_papers(papers_dir, 3, prefix="b")
+    gated = gated_pdf(papers_dir, "a-gated.pdf")
+    workers.start("worker-1")
+    job = await queue_api.folder_job(papers_dir)
+    await wait_for_file(Path(f"{gated}.started"), timeout=60)
+    workers.start("worker-2")
+
+    await asyncio.to_thread(workers.kill, "worker-1", signal.SIGTERM)  # holding the gated file
+    release(gated)
+    finished = await until_ended(queue_api, job["id"])
+
+    assert finished["status"] == "completed", finished
+    assert finished["progress"]["papers"] == finished["progress"]["files_done"] == 4
+    files = await queue_api.files_by_name(job["id"])
+    assert files["a-gated.pdf"]["worker"] == "worker-2"

@@ -38,8 +38,11 @@ RELINKED = (
 
 
 def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
-    # The server handles Ctrl-C; a worker must not die of it mid-file.
+    # The server handles Ctrl-C and SIGTERM, which a terminal or a service manager sends
+    # to the whole process group: a worker must not die of them mid-file (its file would
+    # fail); the server stops it when it has no more use for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if memory_limit_mb is not None and sys.platform == "linux":
         limit = memory_limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -34,8 +34,12 @@ class QueueTasks:
         self._queue = queue
 
     def register(self, app: procrastinate.App) -> None:
-        app.task(name=EXTRACT_TASK, queue=QUEUE)(self.extract_batch)
-        app.task(name=CLASSIFY_TASK, queue=QUEUE)(self.classify_job)
+        # Only a cancelled task reaches procrastinate's retry (the bodies catch every error):
+        # one a worker stopping cut short runs again elsewhere; one the job's end aborted runs
+        # again as a no-op, since its job has ended.
+        again = procrastinate.RetryStrategy()
+        app.task(name=EXTRACT_TASK, queue=QUEUE, retry=again)(self.extract_batch)
+        app.task(name=CLASSIFY_TASK, queue=QUEUE, retry=again)(self.classify_job)
 
     async def extract_batch(self, job_id: str, file_ids: list[int]) -> None:
         context = await self._running(job_id)
