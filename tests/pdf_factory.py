@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,8 +34,11 @@ def make_paper_pdf(
     arxiv_id: str | None = None,
     pages: int = 1,
     metadata_title: str | None = None,
+    running_head: Sequence[str] = (),
+    running_foot: Sequence[str] = (),
 ) -> Path:
-    """Write a born-digital one-column paper whose page 1 has a big title, authors and abstract."""
+    """Write a born-digital one-column paper whose page 1 has a big title, authors and abstract,
+    and any running head or foot lines (a journal's citation line) at the page's edges."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
     y = 90.0
@@ -65,6 +69,10 @@ def make_paper_pdf(
             (44, 620), f"arXiv:{arxiv_id}v1 [cs.LG] 1 Jan {year or 2020}", fontsize=16, rotate=90
         )
     page.insert_text((72, 700), "1 Introduction", fontsize=11, fontname="hebo")
+    for row, line in enumerate(running_head):
+        page.insert_text((72, 30 + row * 10), line, fontsize=8, fontname="helv")
+    for row, line in enumerate(running_foot):
+        page.insert_text((72, 752 + row * 10), line, fontsize=8, fontname="helv")
     for number in range(2, pages + 1):
         doc.new_page(width=612, height=792).insert_text(
             (72, 90), f"Page {number} body text.", fontsize=10

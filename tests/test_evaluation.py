@@ -134,6 +134,8 @@ def corpus_report() -> EvalReport:
         ("first author", 0.95),
         ("authors", 0.85),
         ("year", 0.95),
+        ("year (all)", 0.9),
+        ("venue", 0.85),
         ("DOI precision", 0.99),
         ("DOI recall", 0.97),
         ("arXiv id precision", 0.99),

@@ -51,6 +51,27 @@ class ExtractionMethod(StrEnum):
     llm = "llm"
 
 
+class PaperType(StrEnum):
+    """What kind of publication a paper is; it decides the entry type of each export."""
+
+    article = "article"
+    proceedings_paper = "proceedings-paper"
+    preprint = "preprint"
+    report = "report"
+    thesis = "thesis"
+
+
+class FieldSource(StrEnum):
+    """Where a paper's field came from."""
+
+    pdf = "pdf"
+    metadata = "metadata"
+    crossref = "crossref"
+    openalex = "openalex"
+    llm = "llm"
+    user = "user"
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractedPaper:
     """What extraction reads from one PDF; picklable, so it crosses the worker pool."""
@@ -63,8 +84,16 @@ class ExtractedPaper:
     doi: str | None = None
     arxiv_id: str | None = None
     abstract: str | None = None
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_range: str | None = None
+    publisher: str | None = None
+    issn: str | None = None
+    type: PaperType | None = None
     method: ExtractionMethod = ExtractionMethod.text
     warnings: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource] = field(default_factory=dict)
 
 
 class Category(BaseModel):
@@ -94,11 +123,25 @@ class Paper(BaseModel):
     doi: str | None = Field(default=None, examples=["10.48550/arXiv.1706.03762"])
     arxiv_id: str | None = Field(default=None, examples=["1706.03762"])
     abstract: str | None = None
-    pages: int = Field(examples=[15])
+    venue: str | None = Field(default=None, examples=["Journal of Open Source Education"])
+    volume: str | None = Field(default=None, examples=["2"])
+    issue: str | None = Field(default=None, examples=["11"])
+    page_range: str | None = Field(
+        default=None, description="The printed pages or article number.", examples=["222-235"]
+    )
+    publisher: str | None = None
+    issn: str | None = Field(default=None, examples=["2577-3569"])
+    type: PaperType | None = None
+    pages: int = Field(description="The PDF's page count.", examples=[15])
     category: str | None = Field(default=None, examples=["Computer Science"])
     category_score: float | None = Field(default=None, examples=[0.82])
     method: ExtractionMethod = ExtractionMethod.text
     warnings: list[str] = Field(default_factory=list)
+    sources: dict[str, FieldSource] = Field(
+        default_factory=dict,
+        description="Where each field came from: pdf, metadata, crossref, openalex, llm, user.",
+        examples=[{"title": "pdf", "venue": "metadata"}],
+    )
 
 
 @dataclass(frozen=True, slots=True)

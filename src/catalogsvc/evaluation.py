@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pymupdf
+from rapidfuzz import fuzz, utils
 from rapidfuzz.distance import Levenshtein
 
 from catalogsvc.domain import ExtractedPaper
@@ -19,6 +20,9 @@ from catalogsvc.errors import InvalidPDF
 from catalogsvc.extraction.extract import extract_paper
 
 LEVENSHTEIN_THRESHOLD = 0.8
+# Word order and case aside, 80 % alike: "Journal of Open Source Education" for
+# "Journal of Open Source Education (JOSE)", "Dhaka Univ. J. Pharm. Sci" for its full stop.
+VENUE_SIMILARITY = 80.0
 SPEED_TARGET = 50.0
 _TRUTH_FILE = "truth.jsonl"
 
@@ -140,6 +144,13 @@ def _similar(expected: str, got: str | None) -> bool:
     return similarity >= LEVENSHTEIN_THRESHOLD
 
 
+def _venue_matches(expected: str, paper: ExtractedPaper) -> bool:
+    if not paper.venue:
+        return False
+    score = fuzz.token_sort_ratio(expected, paper.venue, processor=utils.default_process)
+    return score >= VENUE_SIMILARITY
+
+
 def _family(name: str) -> str:
     return soft(name.split()[-1]) if name.split() else ""
 
@@ -167,6 +178,10 @@ _CHECKS = (
            _authors_match, lambda p: p.authors),
     _Check("year", "exact, where pages 1-2 or metadata state it", 0.95, "year",
            lambda t, p: p.year == t, lambda p: p.year),
+    _Check("year (all)", "exact, every paper with a truth year", 0.9, "year_all",
+           lambda t, p: p.year == t, lambda p: p.year),
+    _Check("venue", "word order and case aside, ≥ 80 % alike", 0.85, "venue",
+           _venue_matches, lambda p: p.venue),
     _Check("abstract lev", "normalised Levenshtein ≥ 0.8", 0.85, "abstract",
            lambda t, p: _similar(t, p.abstract), lambda p: p.abstract),
 )  # fmt: skip
@@ -225,8 +240,10 @@ def _score_identifier(
 
 
 def _with_stated_year(corpus_dir: Path, truth: dict[str, Any]) -> dict[str, Any]:
-    """The truth, its year unscored where neither pages 1-2 nor the metadata state it."""
+    """The truth, its year unscored where neither pages 1-2 nor the metadata state it (but
+    kept as `year_all`, scored over every paper)."""
     year = truth.get("year")
+    truth = {**truth, "year_all": year}
     if year is None or _year_is_stated(corpus_dir / truth["file"], int(year)):
         return truth
     return {**truth, "year": None}

@@ -18,7 +18,8 @@ _JUNK_TITLE = re.compile(
 )
 _XMP_FIELD = re.compile(
     r"<(dc:title|dc:creator|prism:doi|dc:identifier|pdfx:doi|prism:coverDate"
-    r"|prism:publicationDate)[^>]*>(.*?)</\1>",
+    r"|prism:publicationDate|prism:publicationName|prism:volume|prism:number"
+    r"|prism:startingPage|prism:endingPage|prism:issn|prism:eIssn|dc:publisher)[^>]*>(.*?)</\1>",
     re.DOTALL,
 )
 _XML_TAG = re.compile(r"<[^>]+>")
@@ -37,6 +38,13 @@ class EmbeddedMetadata:
     creation_year: int | None = None
     published_year: int | None = None
     subject: str | None = None
+    raw_title: str | None = None  # even a file name, e.g. "aistats2007-ibpsb.dvi"
+    publication_name: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_range: str | None = None
+    publisher: str | None = None
+    issn: str | None = None
 
 
 def read_embedded_metadata(doc: pymupdf.Document) -> EmbeddedMetadata:
@@ -62,7 +70,20 @@ def read_embedded_metadata(doc: pymupdf.Document) -> EmbeddedMetadata:
         creation_year=int(created.group(1)) if created else None,
         published_year=int(published.group(1)) if published else None,
         subject=subject or None,
+        raw_title=clean_text(info.get("title") or "") or None,
+        publication_name=xmp.get("prism:publicationName") or None,
+        volume=xmp.get("prism:volume") or None,
+        issue=xmp.get("prism:number") or None,
+        page_range=_page_range(xmp.get("prism:startingPage"), xmp.get("prism:endingPage")),
+        publisher=xmp.get("dc:publisher") or None,
+        issn=xmp.get("prism:issn") or xmp.get("prism:eIssn") or None,
     )
+
+
+def _page_range(first: str | None, last: str | None) -> str | None:
+    if not first:
+        return None
+    return f"{first}-{last}" if last and last != first else first
 
 
 def _plausible_title(raw: str) -> str | None:

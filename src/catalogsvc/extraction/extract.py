@@ -16,6 +16,8 @@ from catalogsvc.extraction.header import find_title, header_stop, is_prose
 from catalogsvc.extraction.identifiers import arxiv_year
 from catalogsvc.extraction.page_identifiers import choose_arxiv_id, choose_doi
 from catalogsvc.extraction.pdf_layout import TextLine, group_rows, line_pitch_ratio, read_lines
+from catalogsvc.extraction.provenance import with_sources
+from catalogsvc.extraction.publication import find_publication
 from catalogsvc.extraction.side_byline import find_side_authors
 from catalogsvc.extraction.years import find_year
 
@@ -25,6 +27,7 @@ _MAGIC_WINDOW = 1024
 # Author lists in the bottom quarter of page 1 may carry on at the top of page 2.
 _SPILL_ZONE = 0.75
 _COVER_PAGE_PROSE_LINES = 5
+_SCAN_COVER = 0.8
 
 
 def extract_paper(path: str) -> ExtractedPaper:
@@ -100,6 +103,7 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
             scan = scan.extend(find_authors(next_rows, top=0, bottom=height, after=scan))
         authors = scan.names
         header_bottom = max(header_bottom, scan.last_y)
+    authors_on_page = bool(authors)
     if not authors:
         authors = names_from_metadata(metadata.author)
     x0, x1 = (title.x0, title.x1) if title else (0.0, first_page.rect.width)
@@ -115,8 +119,20 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
             abstract = find_abstract(front, after_y=0.0, x0=x0, x1=x1, title=title_text)
     doi = choose_doi(lines, height, metadata)
     arxiv_id = choose_arxiv_id(lines, height, metadata)
-    year = find_year(lines, height) or _fallback_year(arxiv_id, metadata)
-    return ExtractedPaper(
+    publication = find_publication([lines], height, metadata, has_doi=doi is not None)
+    if publication.venue is None and pages > 1:
+        publication = find_publication([lines, page_two()], height, metadata, has_doi=bool(doi))
+    printed_year = find_year(lines, height) or publication.year
+    year = printed_year or _fallback_year(arxiv_id, metadata, first_page)
+    from_page = {
+        "title": title_text is not None,
+        "authors": authors_on_page,
+        "year": printed_year is not None or (arxiv_id is not None and year == arxiv_year(arxiv_id)),
+        "doi": doi is not None and any(doi.lower() in line.text.lower() for line in lines),
+        "arxiv_id": arxiv_id is not None and any(arxiv_id in line.text for line in lines),
+        "abstract": True,
+    }
+    paper = ExtractedPaper(
         sha256=sha256,
         pages=pages,
         title=title_text or metadata.title,
@@ -125,8 +141,16 @@ def _extract_fields(doc: pymupdf.Document, sha256: str, pages: int) -> Extracted
         doi=doi,
         arxiv_id=arxiv_id,
         abstract=abstract,
+        venue=publication.venue,
+        volume=publication.volume,
+        issue=publication.issue,
+        page_range=publication.page_range,
+        publisher=publication.publisher,
+        issn=publication.issn,
+        type=publication.type,
         method=ExtractionMethod.text,
     )
+    return with_sources(paper, from_page, publication.sources or {})
 
 
 def _is_cover_page(lines: list[TextLine]) -> bool:
@@ -134,21 +158,48 @@ def _is_cover_page(lines: list[TextLine]) -> bool:
     return sum(1 for line in lines if is_prose(line.main_text)) < _COVER_PAGE_PROSE_LINES
 
 
-def _fallback_year(arxiv_id: str | None, metadata: EmbeddedMetadata) -> int | None:
+def _fallback_year(
+    arxiv_id: str | None, metadata: EmbeddedMetadata, first_page: pymupdf.Page
+) -> int | None:
     if arxiv_id and (year := arxiv_year(arxiv_id)):
         return year
-    return metadata.published_year or metadata.creation_year
+    if metadata.published_year or _is_scanned(first_page):
+        return metadata.published_year  # a scan's creation date is the scanner's
+    return metadata.creation_year
+
+
+def _is_scanned(page: pymupdf.Page) -> bool:
+    """A page that is one picture (a scan, perhaps with an OCR layer over it)."""
+    area = page.rect.width * page.rect.height
+    return (
+        area > 0
+        and bool(page.get_images())
+        and any(
+            (pymupdf.Rect(image["bbox"]) & page.rect).get_area() >= _SCAN_COVER * area
+            for image in page.get_image_info()
+        )
+    )
 
 
 def _from_metadata_only(metadata: EmbeddedMetadata, sha256: str, pages: int) -> ExtractedPaper:
-    return ExtractedPaper(
+    publication = find_publication([], 0.0, metadata, has_doi=metadata.doi is not None)
+    paper = ExtractedPaper(
         sha256=sha256,
         pages=pages,
         title=metadata.title,
         authors=names_from_metadata(metadata.author),
-        year=metadata.published_year or metadata.creation_year,
+        # A scan's creation date is the scanner's, not the paper's.
+        year=metadata.published_year,
         doi=metadata.doi,
         arxiv_id=metadata.arxiv_id,
+        venue=publication.venue,
+        volume=publication.volume,
+        issue=publication.issue,
+        page_range=publication.page_range,
+        publisher=publication.publisher,
+        issn=publication.issn,
+        type=publication.type,
         method=ExtractionMethod.text,
         warnings=[NO_TEXT_LAYER],
     )
+    return with_sources(paper, {}, publication.sources or {})

@@ -72,11 +72,19 @@ class PaperRow(SQLModel, table=True):
     doi: str | None = None
     arxiv_id: str | None = None
     abstract: str | None = None
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_range: str | None = None
+    publisher: str | None = None
+    issn: str | None = None
+    type: str | None = Field(default=None, max_length=32)
     pages: int = 0
     category: str | None = None
     category_score: float | None = None
     method: str = Field(default="text", max_length=16)
     warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sources: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class ClassificationCacheRow(SQLModel, table=True):
