@@ -49,6 +49,13 @@ def papers() -> list[Paper]:
             doi="10.48550/arXiv.1706.03762",
             arxiv_id="1706.03762",
             abstract="The dominant sequence\ntransduction models.",
+            venue="Journal of Sequence Models",
+            volume="30",
+            issue="4",
+            page_range="5998-6008",
+            publisher="Curran Associates",
+            issn="1049-5258",
+            type="article",
             category="Computer Science",
             category_score=0.9,
         ),
@@ -443,13 +450,22 @@ def test_bibtex_keys_are_family_year_title_word_with_suffixes_for_collisions(
     ]
 
 
-def test_bibtex_uses_article_for_papers_with_doi_and_misc_otherwise(
+def test_bibtex_uses_article_for_a_journal_paper_and_misc_where_no_venue_is_known(
     papers: list[Paper],
 ) -> None:
-    types = {entry.key: entry.entry_type for entry in parse_bibtex(papers).entries}
+    entries = {entry.key: entry for entry in parse_bibtex(papers).entries}
 
-    assert types["vaswani2017attention"] == "article"
-    assert types["schrodinger1926uber"] == "misc"
+    attention = entries["vaswani2017attention"]
+    assert attention.entry_type == "article"
+    assert attention["journal"] == "Journal of Sequence Models"
+    assert (attention["volume"], attention["number"], attention["pages"]) == (
+        "30",
+        "4",
+        "5998--6008",
+    )
+    assert (attention["publisher"], attention["issn"]) == ("Curran Associates", "1049-5258")
+    assert entries["muller2020braces"].entry_type == "misc", "a DOI alone names no journal"
+    assert entries["schrodinger1926uber"].entry_type == "misc"
 
 
 def test_bibtex_escapes_braces_and_latex_specials(papers: list[Paper]) -> None:
@@ -523,7 +539,11 @@ def test_csl_json_items_carry_required_fields(papers: list[Paper]) -> None:
     assert attention["DOI"] == "10.48550/arXiv.1706.03762"
     assert attention["note"] == "arXiv: 1706.03762"
     assert attention["abstract"] == "The dominant sequence transduction models."
-    assert attention["categories"] == ["Computer Science"]
+    assert attention["keyword"] == "Computer Science"
+    assert "categories" not in attention, "not a CSL variable"
+    assert attention["container-title"] == "Journal of Sequence Models"
+    assert (attention["volume"], attention["issue"], attention["page"]) == ("30", "4", "5998-6008")
+    assert (attention["publisher"], attention["ISSN"]) == ("Curran Associates", "1049-5258")
 
 
 def test_csl_json_ids_match_bibtex_keys(papers: list[Paper]) -> None:

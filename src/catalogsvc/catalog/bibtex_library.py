@@ -18,6 +18,7 @@ from catalogsvc.catalog.contents import (
     collapse_whitespace,
     display_title,
 )
+from catalogsvc.catalog.entry_types import EntryKind, entry_kind, page_bounds
 from catalogsvc.catalog.names import split_person_name
 from catalogsvc.domain import Paper
 
@@ -59,13 +60,16 @@ def render_bibtex(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str
 
 
 def bibtex_entry(key: str, paper: Paper) -> Entry:
-    """@article when a DOI says the paper was published, @misc (a preprint) otherwise."""
+    """@article, @inproceedings, @techreport or @phdthesis as the paper's type and fields
+    allow (entry_types.py), @misc otherwise."""
+    kind = entry_kind(paper)
     fields = [Field("title", escape_latex(display_title(paper)))]
     authors = [_name_parts(author) for author in paper.authors if author.strip()]
     if authors:
         fields.append(Field("author", authors))
     if paper.year is not None:
         fields.append(Field("year", str(paper.year)))
+    fields += _publication_fields(paper, kind)
     if paper.doi:
         fields.append(Field("doi", _UNSAFE_IN_VERBATIM.sub("", paper.doi)))
     if paper.arxiv_id:
@@ -75,7 +79,26 @@ def bibtex_entry(key: str, paper: Paper) -> Entry:
         fields.append(Field("abstract", escape_latex(paper.abstract)))
     if paper.category:
         fields.append(Field("keywords", escape_latex(paper.category)))
-    return Entry("article" if paper.doi else "misc", key, fields)
+    return Entry(kind.bibtex, key, fields)
+
+
+def _publication_fields(paper: Paper, kind: EntryKind) -> list[Field]:
+    fields = []
+    if paper.venue and kind.venue_field:
+        fields.append(Field(kind.venue_field, escape_latex(paper.venue)))
+    if paper.volume:
+        fields.append(Field("volume", escape_latex(paper.volume)))
+    if paper.issue:
+        fields.append(Field("number", escape_latex(paper.issue)))
+    first, last = page_bounds(paper.page_range)
+    if first:
+        fields.append(Field("pages", escape_latex(f"{first}--{last}" if last else first)))
+    if paper.publisher:
+        place = {"techreport": "institution", "phdthesis": "school"}.get(kind.bibtex, "publisher")
+        fields.append(Field(place, escape_latex(paper.publisher)))
+    if paper.issn:
+        fields.append(Field("issn", escape_latex(paper.issn)))
+    return fields
 
 
 def escape_latex(text: str) -> str:

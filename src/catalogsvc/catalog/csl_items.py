@@ -14,6 +14,7 @@ from catalogsvc.catalog.contents import (
     collapse_whitespace,
     display_title,
 )
+from catalogsvc.catalog.entry_types import entry_kind, page_bounds
 from catalogsvc.catalog.names import split_person_name
 from catalogsvc.domain import Paper
 
@@ -30,10 +31,11 @@ def render_csl_json(groups: Sequence[CategoryGroup], header: CatalogHeader) -> s
 
 
 def csl_item(key: str, paper: Paper) -> dict[str, Any]:
-    """article-journal when a DOI says the paper was published, article (a preprint) otherwise."""
+    """article-journal, paper-conference, report or thesis as the paper's type and fields
+    allow (entry_types.py), article (a preprint or a paper of unknown venue) otherwise."""
     item: dict[str, Any] = {
         "id": key,
-        "type": "article-journal" if paper.doi else "article",
+        "type": entry_kind(paper).csl,
         "title": display_title(paper),
     }
     authors = [_csl_name(author) for author in paper.authors if author.strip()]
@@ -41,6 +43,7 @@ def csl_item(key: str, paper: Paper) -> dict[str, Any]:
         item["author"] = authors
     if paper.year is not None:
         item["issued"] = {"date-parts": [[paper.year]]}
+    item.update(_publication_fields(paper))
     if paper.doi:
         item["DOI"] = paper.doi.strip()
     if paper.arxiv_id:
@@ -49,10 +52,22 @@ def csl_item(key: str, paper: Paper) -> dict[str, Any]:
     if paper.abstract:
         item["abstract"] = collapse_whitespace(paper.abstract)
     if paper.category:
-        item["categories"] = [paper.category]
         item["keyword"] = paper.category
     item["number-of-pages"] = paper.pages
     return item
+
+
+def _publication_fields(paper: Paper) -> dict[str, str]:
+    first, last = page_bounds(paper.page_range)
+    fields = {
+        "container-title": paper.venue,
+        "volume": paper.volume,
+        "issue": paper.issue,
+        "page": f"{first}-{last}" if first and last else first,
+        "publisher": paper.publisher,
+        "ISSN": paper.issn,
+    }
+    return {name: collapse_whitespace(value) for name, value in fields.items() if value}
 
 
 def _csl_name(author: str) -> dict[str, str]:

@@ -16,6 +16,13 @@ CSV_COLUMNS = (
     "year",
     "doi",
     "arxiv_id",
+    "type",
+    "venue",
+    "volume",
+    "issue",
+    "page_range",
+    "publisher",
+    "issn",
     "abstract",
     "pages",
     "file_name",
@@ -48,6 +55,11 @@ def _paper_row(category: str, paper: Paper, *, partial: bool) -> dict[str, str]:
         "year": "" if paper.year is None else str(paper.year),
         "doi": _text_cell(paper.doi or ""),
         "arxiv_id": _text_cell(paper.arxiv_id or ""),
+        "type": paper.type.value if paper.type else "",
+        **{
+            name: _text_cell(getattr(paper, name) or "")
+            for name in ("venue", "volume", "issue", "page_range", "publisher", "issn")
+        },
         "abstract": _text_cell(paper.abstract or ""),
         "pages": str(paper.pages),
         "file_name": _text_cell(paper.file_name),

@@ -13,6 +13,7 @@ from catalogsvc.catalog.contents import (
     display_title,
     doi_url,
 )
+from catalogsvc.catalog.entry_types import venue_line
 from catalogsvc.domain import Paper
 
 # The page only needs its own inline styles; forbidding everything else means text that
@@ -84,6 +85,8 @@ def _paper_card(paper: Paper) -> str:
     meta = []
     if paper.authors:
         meta.append(escape(", ".join(paper.authors)))
+    if venue := venue_line(paper):
+        meta.append(f"<cite>{escape(venue)}</cite>")
     if paper.year is not None:
         meta.append(str(paper.year))
     if meta:

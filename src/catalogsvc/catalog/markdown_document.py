@@ -14,6 +14,7 @@ from catalogsvc.catalog.contents import (
     display_title,
     doi_url,
 )
+from catalogsvc.catalog.entry_types import venue_line
 from catalogsvc.domain import Paper
 
 # Characters that start emphasis, links, code, HTML, entities, math or table cells anywhere
@@ -51,6 +52,8 @@ def _paper_lines(paper: Paper) -> list[str]:
     details = []
     if paper.authors:
         details.append(escape_markdown(", ".join(paper.authors)))
+    if venue := venue_line(paper):
+        details.append(f"*{escape_markdown(venue)}*")
     if paper.year is not None:
         details.append(str(paper.year))
     if paper.doi:

@@ -12,6 +12,7 @@ from catalogsvc.catalog.contents import (
     collapse_whitespace,
     display_title,
 )
+from catalogsvc.catalog.entry_types import EntryKind, entry_kind, page_bounds
 from catalogsvc.catalog.names import split_person_name
 from catalogsvc.domain import Paper
 
@@ -30,13 +31,16 @@ def render_ris(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:
 
 
 def ris_record(paper: Paper) -> list[str]:
-    """JOUR when a DOI says the paper was published, GEN otherwise."""
-    tags = [("TY", "JOUR" if paper.doi else "GEN"), ("TI", display_title(paper))]
+    """JOUR, CPAPER, RPRT or THES as the paper's type and fields allow (entry_types.py),
+    GEN otherwise."""
+    kind = entry_kind(paper)
+    tags = [("TY", kind.ris), ("TI", display_title(paper))]
     for author in paper.authors:
         if author.strip():
             tags.append(("AU", _ris_name(author)))
     if paper.year is not None:
         tags.append(("PY", str(paper.year)))
+    tags += _publication_tags(paper, kind)
     if paper.doi:
         tags.append(("DO", paper.doi))
     if paper.arxiv_id:
@@ -48,6 +52,25 @@ def ris_record(paper: Paper) -> list[str]:
     # RIS is line-based: collapsing whitespace keeps a value from starting a new tag line.
     lines = [f"{tag}  - {collapse_whitespace(value)}" for tag, value in tags]
     return [*lines, "ER  - ", ""]
+
+
+def _publication_tags(paper: Paper, kind: EntryKind) -> list[tuple[str, str]]:
+    tags = []
+    if paper.venue:
+        # T2 is the container in every reference type; JO names a journal's.
+        tags.append(("T2", paper.venue))
+        if kind.ris == "JOUR":
+            tags.append(("JO", paper.venue))
+    first, last = page_bounds(paper.page_range)
+    numbers = [
+        ("VL", paper.volume),
+        ("IS", paper.issue),
+        ("SP", first),
+        ("EP", last),
+        ("PB", paper.publisher),
+        ("SN", paper.issn),
+    ]
+    return tags + [(tag, value) for tag, value in numbers if value]
 
 
 def _ris_name(author: str) -> str:
