@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from catalogsvc.extraction.abstract import is_keyword_block, is_reference_list
 from catalogsvc.extraction.extract import extract_paper
+from tests.conftest import SHARED_DIR
 from tests.pdf_factory import Placed, make_layout_pdf, paragraph
 
 TITLE = Placed(72, 90, "Fluctuation Domains in Adaptive Evolution", 18, True)
@@ -154,3 +157,41 @@ def test_scanned_line_read_in_another_size_mid_sentence_stays_in_the_abstract(
         "We compare the most powerful statistical models set by the Committee on Cancer "
         "(Burke, Cancer 1993;72:3131-5) in terms of their accuracy in predicting survival."
     )
+
+
+REFERENCES_ON_PAGE_ONE = (
+    "\u2192Shimer, R., and Smith, L. (2000). Assortative matching and search. Econometrica, "
+    "68(2), 343-369. http://doi.org/10.1111/1468-0262.00112 \u2192Smith, L. (2006). The Marriage "
+    "Model with Search Frictions. J. Political Econ., 114(6), 1124-1144."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        REFERENCES_ON_PAGE_ONE,
+        "-> K. Heo et al. \u201cEffective Program Debloating via Reinforcement Learning.\u201d In: "
+        "Proceedings of the 2018 ACM SIGSAC Conference. Toronto: ACM, 2018, pp. 380-394.",
+        "Smith, J. (2001). A. Journal, 1(2), 3. Doe, J. (2002). B. Journal, 4(5), 6. "
+        "Roe, R. (2003). C. Journal, 7(8), 9.",
+    ],
+)
+def test_references_quoted_on_the_first_page_are_no_abstract(text: str) -> None:
+    assert is_reference_list(text)
+
+
+def test_a_keyword_block_is_no_abstract() -> None:
+    assert is_keyword_block("graph algorithm; cache optimisation; node ordering; gorder; C++")
+    assert not is_keyword_block("We order nodes of a graph so that caches, cores and disks work.")
+
+
+def test_no_abstract_of_the_labelled_arxiv_set_is_taken_for_references_or_keywords() -> None:
+    labelled = SHARED_DIR / "labelled" / "arxiv.jsonl"
+    if not labelled.is_file():
+        pytest.skip(f"the labelled arXiv set is not at {labelled}")
+    abstracts = [json.loads(line)["abstract"] for line in labelled.read_text().splitlines()]
+
+    flagged = [a for a in abstracts if is_reference_list(a) or is_keyword_block(a)]
+
+    assert len(abstracts) > 19_000
+    assert flagged == []

@@ -19,6 +19,15 @@ _STRUCTURED_LABEL = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w{3,}")
+_REFERENCE_MARKER = re.compile(r"^\s*(?:->|\u2192|\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][\w'-]+,)")
+# "(2000).", "pp. 380", "doi.org/", "et al.", "In: Proceedings", "68(2), 343"
+_CITATION_MARK = re.compile(
+    r"\((?:19|20)\d\d[a-z]?\)\.|\bpp\.\s*\d|doi\.org/|\bet al\.|\bIn:\s|\d+\(\d+\),\s*\d"
+)
+_WORDS_PER_CITATION = 20
+_MIN_CITATIONS = 3
+_MIN_KEYWORDS = 4
+_KEYWORD_WORDS = 3.0
 # SciELO and others set the title in a second language, in brackets, before the abstract.
 _PARALLEL_TITLE = re.compile(r"^\((?:[^()]|\([^()]*\)){20,400}\)\.?\s+(?=[^\W\d_])")
 # "... the following topics:" ends the paragraph, the list it opens is not the abstract.
@@ -51,9 +60,31 @@ def find_abstract(
             found.append(body)
             if not title or len(found) == _MAX_LANGUAGES:
                 break
+    abstract: str | None
     if found:
-        return max(found, key=lambda body: _shared_words(body, title or ""))
-    return _first_paragraph(lines, after_y=after_y, x0=x0, x1=x1)
+        abstract = max(found, key=lambda body: _shared_words(body, title or ""))
+    else:
+        abstract = _first_paragraph(lines, after_y=after_y, x0=x0, x1=x1)
+    if abstract is None or is_reference_list(abstract) or is_keyword_block(abstract):
+        return None
+    return abstract
+
+
+def is_reference_list(text: str) -> bool:
+    """References quoted on a first page ("→Shimer, R. (2000). … Econometrica, 68(2), …"):
+    an opening list marker, or a citation every few dozen words."""
+    if _REFERENCE_MARKER.match(text):
+        return True
+    citations = len(_CITATION_MARK.findall(text))
+    return citations >= _MIN_CITATIONS and citations * _WORDS_PER_CITATION >= len(text.split())
+
+
+def is_keyword_block(text: str) -> bool:
+    """ "deep learning; graphs; cache optimisation; node ordering": short phrases, no sentence."""
+    parts = [part.split() for part in re.split(r"[;,·]", text) if part.strip()]
+    if len(parts) < _MIN_KEYWORDS or re.search(r"[a-z]{3}\. [A-Z]", text):
+        return False
+    return sum(len(words) for words in parts) / len(parts) <= _KEYWORD_WORDS
 
 
 def _shared_words(body: str, title: str) -> int:
