@@ -13,7 +13,7 @@ from catalogsvc import __version__
 from catalogsvc.api.deps import Services
 from catalogsvc.api.docs import install_docs
 from catalogsvc.api.errors import install_error_handlers
-from catalogsvc.api.routes import catalog, events, health, jobs, taxonomies
+from catalogsvc.api.routes import catalog, events, health, jobs, papers, taxonomies
 from catalogsvc.api.routes.web import mount_web_app
 from catalogsvc.api.upload_limit import UploadSizeLimit
 from catalogsvc.extraction.extract import extract_paper
@@ -126,7 +126,7 @@ def create_app(
     )
     install_docs(app)
     install_error_handlers(app)
-    for module in (jobs, catalog, events, taxonomies, health):
+    for module in (jobs, papers, catalog, events, taxonomies, health):
         app.include_router(module.router)
     mount_web_app(app)
     app.add_middleware(

@@ -15,6 +15,10 @@ class JobNotFound(CatalogError):
     """No job with this id."""
 
 
+class PaperNotFound(CatalogError):
+    """No paper with this id (or not one of the caller's)."""
+
+
 class NotAuthenticated(CatalogError):
     """This service asks for an API key: send one of CATALOGSVC_API_KEYS as a bearer token."""
 

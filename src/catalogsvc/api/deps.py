@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from catalogsvc.api.auth import bearer_key, caller_owner, query_key
 from catalogsvc.jobs.events import EventBus
 from catalogsvc.jobs.service import JobService
+from catalogsvc.library.papers import PaperService
 from catalogsvc.settings import Settings
 from catalogsvc.store.repository import Store
 
@@ -53,6 +54,14 @@ def get_job_service_for_signed_url(
     return _job_service_for_key(request, key)
 
 
+def get_paper_service(request: Request, credentials: BearerDep) -> PaperService:
+    """Papers as the caller sees them: with API keys, only those of the key's own jobs."""
+    services = get_services(request)
+    key = credentials.credentials if credentials else None
+    return PaperService(services.store, caller_owner(services.settings.api_keys, key))
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
+PaperServiceDep = Annotated[PaperService, Depends(get_paper_service)]
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 SignedUrlJobServiceDep = Annotated[JobService, Depends(get_job_service_for_signed_url)]

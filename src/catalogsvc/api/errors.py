@@ -14,6 +14,7 @@ from catalogsvc.errors import (
     JobConflict,
     JobNotFound,
     NotAuthenticated,
+    PaperNotFound,
     PathNotAllowed,
     StorageFull,
     UploadTooLarge,
@@ -22,6 +23,7 @@ from catalogsvc.errors import (
 STATUS_BY_ERROR: dict[type[CatalogError], int] = {
     NotAuthenticated: status.HTTP_401_UNAUTHORIZED,
     JobNotFound: status.HTTP_404_NOT_FOUND,
+    PaperNotFound: status.HTTP_404_NOT_FOUND,
     JobConflict: status.HTTP_409_CONFLICT,
     PathNotAllowed: status.HTTP_403_FORBIDDEN,
     UploadTooLarge: status.HTTP_413_CONTENT_TOO_LARGE,

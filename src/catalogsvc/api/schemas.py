@@ -200,6 +200,11 @@ class ReclassifyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     taxonomy: TaxonomyField = None
+    overwrite_user_categories: bool = Field(
+        default=False,
+        description="Also replace the categories users set (PATCH /api/papers/{id}); by "
+        "default they are kept wherever they are categories of the taxonomy.",
+    )
 
 
 class HealthOut(BaseModel):

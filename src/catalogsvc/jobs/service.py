@@ -83,16 +83,8 @@ class JobService:
 
     def scoped_to(self, owner: str | None) -> JobService:
         """This service as one owner sees it; None sees every job."""
-        return JobService(
-            self._settings,
-            self._store,
-            self._transitions,
-            self._runner,
-            self._classifier_name,
-            self._replica,
-            owner,
-            queue=self._queue,
-        )
+        parts = (self._settings, self._store, self._transitions, self._runner)
+        return JobService(*parts, self._classifier_name, self._replica, owner, queue=self._queue)
 
     async def submit_upload(
         self, uploads: Sequence[tuple[str, BinaryIO]], taxonomy: Taxonomy
@@ -164,8 +156,11 @@ class JobService:
             resumes=True,
         )
 
-    async def reclassify_job(self, job_id: str, taxonomy: Taxonomy | None) -> JobSnapshot:
-        """A new job that classifies the parent's papers again and rebuilds the catalog."""
+    async def reclassify_job(
+        self, job_id: str, taxonomy: Taxonomy | None, *, overwrite_user_categories: bool = False
+    ) -> JobSnapshot:
+        """A new job that classifies the parent's papers again; categories users set stay
+        unless `overwrite_user_categories`."""
         parent = await self._require(job_id)
         if parent.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {parent.status}")
@@ -180,6 +175,7 @@ class JobService:
             parent.source,
             parent.owner,
             parent_id=parent.id,
+            overwrite_user_categories=overwrite_user_categories,
         )
 
     async def delete_job(self, job_id: str) -> None:
@@ -244,6 +240,7 @@ class JobService:
         parent_id: str | None = None,
         *,
         resumes: bool = False,
+        overwrite_user_categories: bool = False,
     ) -> JobSnapshot:
         row = JobRow(
             id=job_id,
@@ -257,6 +254,7 @@ class JobService:
             owner=owner,
             replica=self._replica.name,
             lease_renewed_at=utc_now(),
+            overwrite_user_categories=overwrite_user_categories,
         )
         then = None if self._queue is None else self._queue.defer_work
         create = partial(self._store.create_job, row, files, resumes=resumes, then=then)

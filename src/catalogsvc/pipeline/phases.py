@@ -7,11 +7,12 @@ from collections import deque
 from collections.abc import Collection
 from functools import partial
 
-from catalogsvc.domain import ExtractedPaper, FileState
+from catalogsvc.domain import ExtractedPaper, FieldSource, FileState, Paper
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.cancel_scope import JobCancelled
 from catalogsvc.pipeline.context import JobContext
 from catalogsvc.store.models import JobFileRow
+from catalogsvc.taxonomies import UNCATEGORIZED
 
 
 async def extract_files(context: JobContext, only: Collection[int] | None = None) -> None:
@@ -102,9 +103,12 @@ async def _record_outcome(
 
 
 async def classify_papers(context: JobContext) -> None:
-    """Classify the job's papers batch by batch, storing each batch's categories."""
+    """Classify the job's papers batch by batch, storing each batch's categories; a category
+    a user set is kept while it is one of the taxonomy's, unless the job overwrites them."""
     papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
     progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
+    kept = set() if context.job.overwrite_user_categories else _user_categories(papers, context)
+    papers = [paper for paper in papers if paper.id not in kept]
     size = context.classify_batch_size
     for start in range(0, len(papers), size):
         batch = papers[start : start + size]
@@ -112,4 +116,14 @@ async def classify_papers(context: JobContext) -> None:
         pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
         if not await asyncio.to_thread(context.store.set_categories, context.job_id, pairs):
             raise JobCancelled
-        context.publish_progress(progress, classified=start + len(batch))
+        context.publish_progress(progress, classified=len(kept) + start + len(batch))
+
+
+def _user_categories(papers: list[Paper], context: JobContext) -> set[int]:
+    """The papers whose category a user set, to one of this job's categories."""
+    names = {category.name for category in context.taxonomy.categories} | {UNCATEGORIZED}
+    return {
+        paper.id
+        for paper in papers
+        if paper.sources.get("category") == FieldSource.user and paper.category in names
+    }

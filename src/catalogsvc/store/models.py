@@ -37,6 +37,8 @@ class JobRow(SQLModel, table=True):
     owner: str | None = Field(default=None, index=True, max_length=64)
     replica: str | None = Field(default=None, max_length=128)
     lease_renewed_at: datetime | None = None
+    # A reclassify asked to replace the categories users set (else it keeps them).
+    overwrite_user_categories: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class JobFileRow(SQLModel, table=True):

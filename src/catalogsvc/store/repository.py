@@ -239,12 +239,14 @@ class Store:
         with Session(self.engine) as session:
             if not hold_running_job(session, job_id):
                 return False
-            for paper_id, assignment in assignments:
-                session.exec(
-                    update(PaperRow)
-                    .where(col(PaperRow.id) == paper_id, col(PaperRow.job_id) == job_id)
-                    .values(category=assignment.category, category_score=assignment.score)
-                )
+            answers = dict(assignments)
+            query = select(PaperRow).where(col(PaperRow.id).in_(answers), PaperRow.job_id == job_id)
+            for row in session.exec(query).all():
+                assert row.id is not None
+                row.category, row.category_score = answers[row.id].category, answers[row.id].score
+                # The classifier's answer replaces whatever a user had set.
+                row.sources = {k: v for k, v in row.sources.items() if k != "category"}
+                session.add(row)
             session.commit()
             return True
 

@@ -128,9 +128,12 @@ async def resume_job(jobs: JobServiceDep, job_id: str, body: ResumeIn | None = N
 async def reclassify_job(
     jobs: JobServiceDep, job_id: str, body: ReclassifyIn | None = None
 ) -> JobOut:
-    """Start a new job that classifies this job's papers again, without re-extracting."""
+    """Start a new job that classifies this job's papers again, without re-extracting;
+    categories users set are kept unless `overwrite_user_categories`."""
     taxonomy = resolve_taxonomy(body.taxonomy) if body and body.taxonomy is not None else None
-    return JobOut.from_snapshot(await jobs.reclassify_job(job_id, taxonomy))
+    overwrite = body.overwrite_user_categories if body else False
+    snapshot = await jobs.reclassify_job(job_id, taxonomy, overwrite_user_categories=overwrite)
+    return JobOut.from_snapshot(snapshot)
 
 
 @router.delete(

@@ -1,0 +1,49 @@
+"""What a correction of a paper may say: every field optional, null clears it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from catalogsvc.extraction.identifiers import normalize_doi
+
+ShortText = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+def _doi(value: str | None) -> str | None:
+    if value is None:
+        return None
+    doi = normalize_doi(value)
+    if doi is None:
+        raise ValueError("not a DOI: a DOI reads 10.<registrant>/<suffix>, e.g. 10.1000/xyz123")
+    return doi
+
+
+class PaperCorrection(BaseModel):
+    """The fields to correct; each one given is stored with the source `user`, and kept
+    over what a resume, a reclassify or an enrichment would set."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"venue": "Journal of Computational Physics", "year": 1986}]
+        },
+    )
+
+    title: ShortText | None = None
+    authors: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(
+        default=None, max_length=500
+    )
+    year: int | None = Field(default=None, ge=1000, le=2100)
+    doi: Annotated[str | None, AfterValidator(_doi)] = Field(default=None, max_length=300)
+    venue: ShortText | None = None
+    volume: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    issue: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    page_range: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    abstract: Annotated[str, Field(min_length=1, max_length=20000)] | None = None
+    category: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the request names (a null among them clears the field)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}

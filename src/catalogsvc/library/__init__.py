@@ -1,0 +1,1 @@
+"""Papers across jobs: what a user reads and corrects."""

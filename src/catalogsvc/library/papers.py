@@ -1,0 +1,31 @@
+"""PaperService: one paper read or corrected, as its owner sees it."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import Any
+
+from catalogsvc.domain import Paper
+from catalogsvc.errors import PaperNotFound
+from catalogsvc.store.paper_edits import correct_paper, read_paper
+from catalogsvc.store.repository import Store
+
+
+class PaperService:
+    """Scoped to an owner (an API key's), it sees only that owner's papers."""
+
+    def __init__(self, store: Store, owner: str | None) -> None:
+        self._store = store
+        self._owner = owner
+
+    async def get_paper(self, paper_id: int) -> Paper:
+        paper = await asyncio.to_thread(read_paper, self._store.engine, paper_id, self._owner)
+        if paper is None:
+            raise PaperNotFound(f"no paper with id {paper_id}")
+        return paper
+
+    async def correct_paper(self, paper_id: int, changes: dict[str, Any]) -> Paper:
+        """Store a user's correction of a paper of an ended job (409 while it runs)."""
+        write = partial(correct_paper, self._store.engine, paper_id, changes, self._owner)
+        return await asyncio.to_thread(write)
