@@ -76,3 +76,35 @@ def test_a_cancelled_upload_keeps_its_papers_shows_in_history_and_resumes(
     expect(rows).to_have_count(3)
     expect(page.get_by_role("link", name=f"job {job_id[:8]}")).to_be_visible()
     expect(page.get_by_role("link", name="Markdown", exact=True)).to_be_visible()
+
+
+def test_a_paper_is_corrected_in_place_and_says_where_its_fields_came_from(
+    page: Page, server: ServerProcess, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1)
+    page.goto("/")
+    page.get_by_label("Choose PDF files").set_input_files(list(papers_dir.glob("*.pdf")))
+    page.get_by_role("button", name="Start job").click()
+    expect(page.locator(".title-line .badge")).to_have_text("completed")
+    row = page.locator("table.papers tbody tr:not(.group)").first
+    expect(row.locator('td[data-label="Title"]')).to_have_attribute("title", "from pdf")
+
+    row.get_by_role("button", name=re.compile(r"^Correct On the Structure")).click()
+    editor = page.get_by_role("form", name=re.compile(r"^Correct On the Structure"))
+    editor.get_by_label("Venue").fill("Journal of Hand-Made Corrections")
+    editor.get_by_label("Year").fill("1999")
+    editor.get_by_role("button", name="Save correction").click()
+
+    expect(editor).to_be_hidden()
+    venue = row.locator('td[data-label="Venue"]')
+    expect(venue).to_have_text("Journal of Hand-Made Corrections")
+    expect(venue).to_have_attribute("title", "from your correction")
+    expect(row.locator('td[data-label="Year"]')).to_have_text("1999")
+    save_screenshot(page, "paper-corrected")
+    job_id = page.url.rsplit("/", 1)[1]
+    (paper,) = json.loads(page.request.get(f"/api/jobs/{job_id}/papers").text())
+    assert (paper["venue"], paper["year"], paper["sources"]["venue"]) == (
+        "Journal of Hand-Made Corrections",
+        1999,
+        "user",
+    )

@@ -86,6 +86,7 @@ export const api = {
   getJob: (id) => request("GET", job(id)),
   files: (id) => request("GET", `${job(id)}/files`),
   papers: (id) => request("GET", `${job(id)}/papers`),
+  correctPaper: (id, changes) => request("PATCH", `/api/papers/${encodeURIComponent(id)}`, changes),
   folderJob: (path, recursive, taxonomy) =>
     request("POST", "/api/jobs/folder", { path, recursive, taxonomy }),
   cancel: (id) => request("POST", `${job(id)}/cancel`),

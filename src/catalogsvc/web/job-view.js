@@ -136,6 +136,7 @@ export function jobView(main, { navigate, params: [jobId] }) {
       }
       if (disposed) return;
       render();
+      table.setEditable([...job.taxonomy.categories.map((c) => c.name), "Uncategorized"]);
       actionsSlot.replaceChildren(jobActions(job, { navigate, message }));
     })());
   }

@@ -1,18 +1,20 @@
 // The papers of a job: searchable, sortable, grouped by category.
 
 import { cell, h, plural, uid } from "./dom.js";
+import { paperEditor, sourceNote } from "./paper-editor.js";
 
 const UNCATEGORIZED = "Not classified yet";
 const COLUMNS = [
   { key: "title", label: "Title", value: (p) => (p.title || "").toLowerCase() },
   { key: "authors", label: "Authors", value: (p) => (p.authors[0] || "").toLowerCase() },
   { key: "year", label: "Year", value: (p) => p.year ?? -1 },
+  { key: "venue", label: "Venue", value: (p) => (p.venue || "").toLowerCase() },
   { key: "file_name", label: "File", value: (p) => p.file_name.toLowerCase() },
   { key: "id", label: "Identifier", value: (p) => (p.doi || p.arxiv_id || "").toLowerCase() },
 ];
 
 function matches(paper, words) {
-  const text = [paper.title, paper.authors.join(" "), paper.year, paper.file_name, paper.doi, paper.arxiv_id, paper.category]
+  const text = [paper.title, paper.authors.join(" "), paper.year, paper.venue, paper.file_name, paper.doi, paper.arxiv_id, paper.category]
     .join(" ")
     .toLowerCase();
   return words.every((word) => text.includes(word));
@@ -24,21 +26,29 @@ function identifier(paper) {
   return "—";
 }
 
-function paperRow(paper) {
-  return h(
-    "tr",
-    {},
-    cell("Title", h("span", { class: "paper-title" }, paper.title || "(no title found)")),
-    cell("Authors", paper.authors.join(", ") || "—"),
-    cell("Year", paper.year ? String(paper.year) : "—"),
-    cell("File", paper.file_name),
-    cell("Identifier", identifier(paper)),
-  );
+/** "Journal of Computational Physics 63(2), 222-235" */
+function venueText(paper) {
+  if (!paper.venue) return "—";
+  let text = paper.venue;
+  if (paper.volume) text += ` ${paper.volume}${paper.issue ? `(${paper.issue})` : ""}`;
+  if (paper.page_range) text += `, ${paper.page_range}`;
+  return text;
+}
+
+/** A cell whose tooltip says where its value came from. */
+function sourced(label, paper, name, ...content) {
+  const td = cell(label, ...content);
+  const note = sourceNote(paper, name);
+  if (note) td.title = note;
+  if (paper.sources?.[name] === "user") td.classList.add("corrected");
+  return td;
 }
 
 /** A table component; setPapers() replaces the rows and keeps the search and sort. */
 export function papersTable() {
   let papers = [];
+  let categories = null; // the job's categories once it has ended: papers can be corrected
+  let editing = null;
   let sort = { key: "title", ascending: true };
   const searchId = uid("search");
   const search = h("input", { type: "search", id: searchId, placeholder: "Title, author, year, DOI…" });
@@ -47,6 +57,7 @@ export function papersTable() {
   const table = h("table", { class: "papers" }, h("caption", { class: "visually-hidden" }, "Papers, grouped by category"), h("thead", {}, headerRow));
 
   function renderHeader() {
+    const correct = categories ? [h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Correct"))] : [];
     headerRow.replaceChildren(
       ...COLUMNS.map((column) => {
         const active = sort.key === column.key;
@@ -70,6 +81,7 @@ export function papersTable() {
           ),
         );
       }),
+      ...correct,
     );
   }
 
@@ -90,20 +102,50 @@ export function papersTable() {
     }
     const names = [...groups.keys()].sort((a, b) => (a === UNCATEGORIZED) - (b === UNCATEGORIZED) || a.localeCompare(b));
     table.querySelectorAll("tbody").forEach((body) => body.remove());
+    const columns = COLUMNS.length + (categories ? 1 : 0);
     for (const name of names) {
       const rows = groups.get(name);
       table.append(
         h(
           "tbody",
           {},
-          h("tr", { class: "group" }, h("th", { colspan: COLUMNS.length, scope: "rowgroup" }, `${name} (${rows.length})`)),
-          rows.map(paperRow),
+          h("tr", { class: "group" }, h("th", { colspan: columns, scope: "rowgroup" }, `${name} (${rows.length})`)),
+          rows.flatMap((paper) => paperRows(paper, columns)),
         ),
       );
     }
     count.textContent = words.length
       ? `${shown.length} of ${plural(papers.length, "paper")} match.`
       : `${plural(papers.length, "paper")}.`;
+  }
+
+  function paperRows(paper, columns) {
+    const row = h(
+      "tr",
+      {},
+      sourced("Title", paper, "title", h("span", { class: "paper-title" }, paper.title || "(no title found)")),
+      sourced("Authors", paper, "authors", paper.authors.join(", ") || "—"),
+      sourced("Year", paper, "year", paper.year ? String(paper.year) : "—"),
+      sourced("Venue", paper, "venue", venueText(paper)),
+      cell("File", paper.file_name),
+      sourced("Identifier", paper, "doi", identifier(paper)),
+    );
+    if (!categories) return [row];
+    const label = `Correct ${paper.title || paper.file_name}`;
+    row.append(cell("Correct", h("button", { type: "button", class: "secondary small", "aria-label": label, onclick: () => { editing = paper.id; render(); } }, "Edit")));
+    if (editing !== paper.id) return [row];
+    const editor = paperEditor(paper, categories, {
+      onSaved(saved) {
+        papers = papers.map((p) => (p.id === saved.id ? saved : p));
+        editing = null;
+        render();
+      },
+      onClose() {
+        editing = null;
+        render();
+      },
+    });
+    return [row, h("tr", { class: "editor-row" }, h("td", { colspan: columns }, editor))];
   }
 
   search.addEventListener("input", render);
@@ -119,6 +161,12 @@ export function papersTable() {
     ),
     setPapers(list) {
       papers = [...list];
+      render();
+    },
+    /** Once the job has ended its papers can be corrected, into one of these categories. */
+    setEditable(names) {
+      categories = names;
+      renderHeader();
       render();
     },
     addPaper(paper) {
