@@ -6,21 +6,20 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Generator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.local_server import serve_in_loop
+
 Answer = Callable[[dict[str, Any]], Any]
 """Builds the assistant's content from the request body: a str goes out as is, anything else
 as JSON, so a test can send malformed JSON by returning a str."""
-
-_STARTUP_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,41 +196,13 @@ def _completion(model: str, content: str) -> dict[str, Any]:
     }
 
 
-class _InLoopServer(uvicorn.Server):
-    """uvicorn inside the test's event loop; pytest keeps its own Ctrl-C handling."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        yield
-
-
 @contextlib.asynccontextmanager
 async def serve_fake_openai(**script: Any) -> AsyncIterator[FakeOpenAI]:
     """Run a FakeOpenAI on a free port of 127.0.0.1 until the block ends."""
     fake = FakeOpenAI(**script)
-    config = uvicorn.Config(
-        fake.asgi_app(),
-        host="127.0.0.1",
-        port=0,
-        lifespan="off",
-        ws="none",
-        log_level="warning",
-        timeout_graceful_shutdown=2,
-    )
-    server = _InLoopServer(config)
-    serving = asyncio.create_task(server.serve())
-    deadline = time.monotonic() + _STARTUP_TIMEOUT_S
-    while not server.started:
-        if serving.done() or time.monotonic() > deadline:
-            server.should_exit = True
-            await serving
-            raise RuntimeError("the fake OpenAI server did not start")
-        await asyncio.sleep(0.005)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    fake.base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        yield fake
-    finally:
-        fake.release()
-        server.should_exit = True
-        await serving
+    async with serve_in_loop(fake.asgi_app()) as base_url:
+        fake.base_url = f"{base_url}/v1"
+        try:
+            yield fake
+        finally:
+            fake.release()

@@ -9,12 +9,18 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
 from openai import AsyncOpenAI
 
 from catalogsvc.classification.answer_cache import StoreClassificationCache
 from catalogsvc.classification.classifier import Classifier, OfflineClassifier
 from catalogsvc.classification.llm_classifier import LLMClassifier
 from catalogsvc.domain import Taxonomy
+from catalogsvc.enrichment.cache import StoreRecordCache
+from catalogsvc.enrichment.crossref import Crossref
+from catalogsvc.enrichment.enricher import Enricher, Registry
+from catalogsvc.enrichment.http_client import RegistryHttp, registry_client
+from catalogsvc.enrichment.openalex import OpenAlex
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.metadata_reader import MetadataReader
 from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
@@ -43,6 +49,7 @@ class Parts:
     pool: ExtractionPool
     classifier: Classifier
     reader: MetadataReader | None
+    enricher: Enricher | None = None
 
     def context_for(self, job: JobRow, scope: CancelScope) -> JobContext:
         """What one job's pipeline (or one queue task of it) sees."""
@@ -58,6 +65,7 @@ class Parts:
             metadata_reader=self.reader,
             classify_batch_size=self.settings.classify_batch_size,
             worker=self.replica.name,
+            enricher=self.enricher,
         )
 
 
@@ -104,6 +112,12 @@ async def open_parts(
             request_slots=request_slots,
             run_pdf=pool.run,
         )
+    registries = None
+    if settings.enrich:
+        # Building the client reads its CA bundle from disk.
+        registries = await asyncio.to_thread(
+            registry_client, settings.enrich_timeout_s, settings.contact_email
+        )
     try:
         yield Parts(
             settings=settings,
@@ -114,11 +128,14 @@ async def open_parts(
             pool=pool,
             classifier=classifier,
             reader=reader,
+            enricher=build_enricher(settings, store, registries) if registries else None,
         )
     finally:
         await pool.close()
         if client is not None:
             await client.close()
+        if registries is not None:
+            await registries.aclose()
         engine.dispose()
 
 
@@ -138,6 +155,22 @@ def build_classifier(
             request_slots=request_slots,
         )
     return OfflineClassifier()
+
+
+def build_enricher(settings: Settings, store: Store, client: httpx.AsyncClient) -> Enricher:
+    """The registries of CATALOGSVC_ENRICH, in its order, over one HTTP client."""
+    http = RegistryHttp(
+        client,
+        slots=asyncio.Semaphore(settings.enrich_max_concurrency),
+        max_retries=settings.enrich_max_retries,
+    )
+    registries: list[Registry] = [
+        Crossref(http, settings.crossref_url, settings.contact_email)
+        if name == "crossref"
+        else OpenAlex(http, settings.openalex_url, settings.contact_email)
+        for name in settings.enrich
+    ]
+    return Enricher(registries, StoreRecordCache(store))
 
 
 def build_openai_client(settings: Settings) -> AsyncOpenAI | None:

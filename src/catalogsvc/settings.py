@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -44,6 +44,19 @@ class Settings(BaseSettings):
     llm_max_concurrency: int = Field(default=4, ge=1)
     llm_timeout_s: float = Field(default=120.0, gt=0)
     llm_max_retries: int = Field(default=3, ge=0)
+    enrich: Annotated[list[Literal["crossref", "openalex"]], NoDecode] = Field(
+        default_factory=list,
+        description="Look papers up in these registries after extraction, in order "
+        "(comma-separated: crossref, openalex); default: none, fully offline.",
+    )
+    crossref_url: str = Field(default="https://api.crossref.org", description="Crossref REST API.")
+    openalex_url: str = Field(default="https://api.openalex.org", description="OpenAlex API.")
+    contact_email: str | None = Field(
+        default=None, description="Sent to the registries for their polite pools (mailto)."
+    )
+    enrich_timeout_s: float = Field(default=10.0, gt=0, description="Per registry request.")
+    enrich_max_retries: int = Field(default=3, ge=0, description="On 429 and 5xx answers.")
+    enrich_max_concurrency: int = Field(default=4, ge=1, description="Registry requests at once.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Set: the API asks for one of these bearer keys (comma-separated); "
@@ -86,6 +99,13 @@ class Settings(BaseSettings):
     def _split_roots(cls, value: object) -> object:
         if isinstance(value, str):
             return [part for part in value.split(os.pathsep) if part.strip()]
+        return value
+
+    @field_validator("enrich", mode="before")
+    @classmethod
+    def _split_registries(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("api_keys", mode="before")

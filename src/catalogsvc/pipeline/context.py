@@ -10,6 +10,7 @@ from typing import Literal, TypeVar
 
 from catalogsvc.classification.classifier import Classifier
 from catalogsvc.domain import FileState, JobPhase, Paper, Taxonomy
+from catalogsvc.enrichment.enricher import Enricher
 from catalogsvc.extraction.metadata_reader import MetadataReader
 from catalogsvc.extraction.pool import ExtractionPool
 from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
@@ -37,6 +38,7 @@ class JobContext:
     metadata_reader: MetadataReader | None
     classify_batch_size: int
     worker: str  # who reads the files: this replica's name, recorded on each file row
+    enricher: Enricher | None = None  # the registries, with CATALOGSVC_ENRICH
     timings: dict[str, float] = field(default_factory=dict)
     # Files of one job finish concurrently: the duplicate check and the insert go together.
     recording: asyncio.Lock = field(default_factory=asyncio.Lock)

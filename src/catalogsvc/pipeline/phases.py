@@ -52,6 +52,8 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState |
         extracted = await context.race(context.pool.extract(file.path, on_start=started))
         if context.metadata_reader is not None:
             extracted = await context.race(context.metadata_reader.refine(file.path, extracted))
+        if context.enricher is not None:
+            extracted = await context.race(context.enricher.enrich(extracted))
     except JobCancelled:
         return None
     except Exception as exc:  # a failure while reading one file fails that file, never the job

@@ -103,6 +103,19 @@ class ClassificationCacheRow(SQLModel, table=True):
     score: float
 
 
+class RegistryCacheRow(SQLModel, table=True):
+    """What a registry answered for a DOI (None: it does not know the work), across jobs."""
+
+    __tablename__ = "registry_cache"
+    __table_args__ = (UniqueConstraint("source", "doi"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=32)  # the registry (not "registry": SQLModel's own name)
+    doi: str = Field(max_length=300)
+    record: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    fetched_at: datetime = Field(default_factory=utc_now)
+
+
 class JobTaskRow(SQLModel, table=True):
     """A task of the PostgreSQL task queue doing part of a job (a batch of its files, or its
     classification); ending the job aborts them all in the same transaction (migration 0006)."""

@@ -1,0 +1,1 @@
+"""Optional enrichment of extracted papers from the scholarly registries (Crossref, OpenAlex)."""
