@@ -11,6 +11,7 @@ from catalogsvc.domain import ExtractedPaper, FieldSource, FileState, Paper
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.cancel_scope import JobCancelled
 from catalogsvc.pipeline.context import JobContext
+from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.taxonomies import UNCATEGORIZED
 
@@ -58,50 +59,49 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState |
         return None
     except Exception as exc:  # a failure while reading one file fails that file, never the job
         detail = exc.detail if isinstance(exc, CatalogError) else f"{type(exc).__name__}: {exc}"
-        await _record_outcome(context, file, FileState.failed, detail)
-        return FileState.failed
+        return await _record_outcome(context, file, FileState.failed, detail)
     async with context.recording:
         return await record_extracted(context, file, extracted)
 
 
 async def record_extracted(
     context: JobContext, file: JobFileRow, extracted: ExtractedPaper
-) -> FileState:
-    """Store the paper, or skip the file when the job already has a paper with its content."""
-    twin = await asyncio.to_thread(
-        context.store.find_paper_by_sha256, context.job_id, extracted.sha256
-    )
-    if twin is not None:
-        note = f"same content as {twin.file_name}"
-        await _record_outcome(context, file, FileState.skipped, note)
-        return FileState.skipped
-    paper = await asyncio.to_thread(
-        partial(context.store.record_paper, file, extracted, worker=context.worker)
-    )
-    if paper is None:
+) -> FileState | None:
+    """Store the paper, or skip the file when the job already has a paper with its content;
+    None when another worker stored the file first (a task that ran twice)."""
+    record = partial(context.store.record_extracted, file, extracted, worker=context.worker)
+    try:
+        stored = await asyncio.to_thread(record)
+    except FileAlreadyEnded:
+        return None
+    if stored is None:
         raise JobCancelled  # the job ended meanwhile; its history stays as it was then
-    context.publish_file(file.file_name, FileState.done, paper=paper)
-    return FileState.done
+    context.publish_file(file.file_name, stored.state, paper=stored.paper, error=stored.note)
+    return stored.state
 
 
 async def _record_outcome(
     context: JobContext, file: JobFileRow, state: FileState, error: str
-) -> None:
-    """Record a failed or skipped file; stop if the job ended meanwhile."""
+) -> FileState | None:
+    """Record a failed file; stop if the job ended meanwhile, None if another worker ended
+    the file first."""
     assert file.id is not None
-    recorded = await asyncio.to_thread(
-        partial(
-            context.store.record_file_outcome,
-            context.job_id,
-            file.id,
-            state,
-            error,
-            worker=context.worker,
-        )
+    record = partial(
+        context.store.record_file_outcome,
+        context.job_id,
+        file.id,
+        state,
+        error,
+        worker=context.worker,
     )
+    try:
+        recorded = await asyncio.to_thread(record)
+    except FileAlreadyEnded:
+        return None
     if not recorded:
         raise JobCancelled
     context.publish_file(file.file_name, state, error=error)
+    return state
 
 
 async def classify_papers(context: JobContext) -> None:

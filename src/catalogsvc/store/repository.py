@@ -7,7 +7,6 @@ Only JobService calls `transition`, the one place where a job's status changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -23,8 +22,9 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.errors import StorageFull
-from catalogsvc.store import answer_cache, job_deletion, progress_counts, queue_steps
+from catalogsvc.store import answer_cache, file_results, job_deletion, progress_counts, queue_steps
 from catalogsvc.store.disk_space import DiskReserve
+from catalogsvc.store.file_results import StoredFile
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 from catalogsvc.store.records import JobPaths, NewFile, Progress
 from catalogsvc.store.row_guards import hold_parent, hold_running_job
@@ -180,25 +180,12 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query.order_by(col(JobFileRow.position))).all())
 
-    def record_paper(
+    def record_extracted(
         self, file: JobFileRow, extracted: ExtractedPaper, *, worker: str | None = None
-    ) -> Paper | None:
-        """Store the paper of one finished file and mark the file done by `worker`, in one
-        commit; None, storing nothing, once the job has ended."""
-        fields = asdict(extracted)
-        with Session(self.engine, expire_on_commit=False) as session:
-            if not hold_running_job(session, file.job_id):
-                return None
-            paper = PaperRow(job_id=file.job_id, file_name=file.file_name, **fields)
-            session.add(paper)
-            session.flush()
-            session.exec(
-                update(JobFileRow)
-                .where(col(JobFileRow.id) == file.id)
-                .values(state=FileState.done.value, error=None, paper_id=paper.id, worker=worker)
-            )
-            session.commit()
-            return to_paper(paper)
+    ) -> StoredFile | None:
+        """Store the file's paper (or skip it as a copy of one stored); None once the job has
+        ended; FileAlreadyEnded when another worker stored the file first."""
+        return file_results.store_extracted(self.engine, file, extracted, worker)
 
     def record_file_outcome(
         self,
@@ -210,27 +197,12 @@ class Store:
         worker: str | None = None,
     ) -> bool:
         """Record a file that stored no paper; False, recording nothing, once the job ended."""
-        with Session(self.engine) as session:
-            if not hold_running_job(session, job_id):
-                return False
-            session.exec(
-                update(JobFileRow)
-                .where(col(JobFileRow.id) == file_id)
-                .values(state=state.value, error=error, worker=worker)
-            )
-            session.commit()
-            return True
+        return file_results.store_outcome(self.engine, job_id, file_id, state, error, worker)
 
     def list_papers(self, job_id: str) -> list[Paper]:
         query = select(PaperRow).where(PaperRow.job_id == job_id).order_by(col(PaperRow.id))
         with Session(self.engine) as session:
             return [to_paper(row) for row in session.exec(query).all()]
-
-    def find_paper_by_sha256(self, job_id: str, sha256: str) -> Paper | None:
-        query = select(PaperRow).where(PaperRow.job_id == job_id, PaperRow.sha256 == sha256)
-        with Session(self.engine) as session:
-            row = session.exec(query).first()
-            return to_paper(row) if row else None
 
     def set_categories(
         self, job_id: str, assignments: Sequence[tuple[int, CategoryAssignment]]
