@@ -38,6 +38,7 @@ CORPUS_DIR = SHARED_DIR / "corpus" / "dev"
 SLOW_MODULES = {
     "tests/api/test_fuzzing.py",
     "tests/api/test_full_disk.py",
+    "tests/api/test_database_down.py",
     "tests/api/test_history.py",
     "tests/api/test_events.py",
     "tests/api/test_upload_limit.py",

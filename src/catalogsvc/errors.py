@@ -81,6 +81,10 @@ class StorageFull(CatalogError):
         return cls(f"{cls().detail} ({cause})")
 
 
+class DatabaseUnavailable(CatalogError):
+    """The database cannot be reached (down, restarting, or the network to it is cut)."""
+
+
 class InvalidPDF(CatalogError):
     """The file is not a readable PDF."""
 

@@ -18,7 +18,12 @@ from procrastinate.exceptions import ConnectorException
 from catalogsvc.errors import InvalidInput
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn
-from catalogsvc.jobs.task_queue import QUEUE, TaskQueue, queue_connector_options
+from catalogsvc.jobs.task_queue import (
+    QUEUE,
+    TaskQueue,
+    load_queue_time_zone,
+    queue_connector_options,
+)
 from catalogsvc.parts import Parts, open_parts
 from catalogsvc.pipeline.queue_tasks import QueueTasks
 from catalogsvc.settings import Settings
@@ -28,6 +33,7 @@ log = logging.getLogger("catalogsvc.worker")
 RECOVERY_LOCK = 0x63617461  # the advisory lock of the one worker that recovers stalled tasks
 RECOVERY_INTERVAL_S = 0.5
 ABORT_POLL_S = 0.5  # the backstop of LISTEN/NOTIFY while its connection reconnects
+FETCH_POLL_S = 1.0
 
 
 async def run_worker(settings: Settings, *, extract: ExtractFn = extract_paper) -> None:
@@ -42,11 +48,25 @@ async def run_worker(settings: Settings, *, extract: ExtractFn = extract_paper) 
         await work_on_queue(parts, install_signal_handlers=True)
 
 
+class QuietCancels(logging.Filter):
+    """procrastinate logs a task that was cancelled (an abort, a worker stopping) with its
+    CancelledError traceback; its line "Aborted, to retry" says all there is to say."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            record.exc_info = None
+        return True
+
+
+QUIET_CANCELS = QuietCancels()
+
+
 async def work_on_queue(parts: Parts, *, install_signal_handlers: bool) -> None:
     """Run queue tasks on these parts until cancelled; a process that handles its own
     signals (serve, under uvicorn) passes install_signal_handlers=False."""
     settings = parts.settings
     url = settings.resolved_database_url
+    logging.getLogger("procrastinate.worker").addFilter(QUIET_CANCELS)
     connector = procrastinate.PsycopgConnector(**queue_connector_options(url))
     app = procrastinate.App(connector=connector)
     QueueTasks(parts, TaskQueue(url, settings.queue_batch_size)).register(app)
@@ -60,6 +80,9 @@ async def work_on_queue(parts: Parts, *, install_signal_handlers: bool) -> None:
                 install_signal_handlers=install_signal_handlers,
                 listen_notify=True,
                 abort_job_polling_interval=ABORT_POLL_S,
+                # procrastinate's listener does not come back after a database restart:
+                # new tasks are then found by this poll.
+                fetch_job_polling_interval=FETCH_POLL_S,
                 update_heartbeat_interval=settings.worker_heartbeat_s,
                 stalled_worker_timeout=settings.worker_stall_s,
                 # A draining worker stops its heartbeat (procrastinate #1585): it must stop
@@ -77,7 +100,20 @@ async def work_on_queue(parts: Parts, *, install_signal_handlers: bool) -> None:
 
 async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Settings) -> None:
     """Once this worker holds the recovery lock, put back in the queue every task whose
-    worker stopped its heartbeat for WORKER_STALL_S, and wake the workers for it."""
+    worker stopped its heartbeat for WORKER_STALL_S, and wake the workers for it. A lost
+    database connection (a restart) loses the lock too: reconnect and contend again."""
+    while True:
+        try:
+            await _recover_while_connected(app, url, settings)
+        except (psycopg.Error, ConnectorException, OSError) as error:
+            log.warning("recovering dead workers' tasks: database connection lost (%s)", error)
+        except Exception:  # recovery must outlive any one failure, or dead workers' tasks stay
+            log.exception("recovering dead workers' tasks failed; trying again")
+        await asyncio.sleep(RECOVERY_INTERVAL_S)
+
+
+async def _recover_while_connected(app: procrastinate.App, url: str, settings: Settings) -> None:
+    await asyncio.to_thread(load_queue_time_zone)
     options = queue_connector_options(url)
     async with await psycopg.AsyncConnection.connect(
         options["conninfo"], autocommit=True, **options["kwargs"]
@@ -90,6 +126,7 @@ async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Sett
             if leading:
                 await _requeue_stalled(app, connection, settings.worker_stall_s)
             await asyncio.sleep(RECOVERY_INTERVAL_S)
+            await connection.execute("SELECT 1")  # a session the server ended raises here
 
 
 async def _requeue_stalled(

@@ -5,6 +5,7 @@ other. Skips where PostgreSQL cannot be started (see tests/postgres_server.py)."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -54,6 +55,22 @@ class Workers:
     def kill(self, name: str, how: signal.Signals = signal.SIGKILL) -> None:
         os.killpg(self.processes[name].pid, how)
         self.processes[name].wait(timeout=30)
+
+    def kill_main_process(self, name: str) -> None:
+        """SIGKILL the worker alone, not its extraction processes (unlike a whole group)."""
+        self.processes[name].kill()
+        self.processes[name].wait(timeout=30)
+
+    def left_behind(self, name: str) -> list[int]:
+        """Processes still in the killed worker's process group (its session)."""
+        group = self.processes[name].pid
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ProcessLookupError):
+                    if os.getpgid(int(entry.name)) == group:
+                        found.append(int(entry.name))
+        return found
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -175,7 +192,8 @@ async def test_a_killed_workers_files_are_finished_by_the_other_exactly_once(
     await wait_for_file(Path(f"{gated}.started"), timeout=60)
     workers.start("worker-2")
 
-    workers.kill("worker-1")  # holding the gated file
+    workers.kill_main_process("worker-1")  # holding the gated file
+    await wait_until(lambda: not workers.left_behind("worker-1"), "its extraction processes ending")
     Path(f"{gated}.started").unlink()
     release(gated)
     finished = await until_ended(queue_api, job["id"])
@@ -206,6 +224,8 @@ async def test_a_worker_stopped_mid_task_leaves_the_task_to_another_worker(
     finished = await until_ended(queue_api, job["id"])
 
     assert finished["status"] == "completed", finished
-    assert finished["progress"]["papers"] == finished["progress"]["files_done"] == 4
+    assert finished["progress"]["papers"] == finished["progress"]["files_done"] == 4, (
+        await queue_api.files(job["id"])
+    )
     files = await queue_api.files_by_name(job["id"])
     assert files["a-gated.pdf"]["worker"] == "worker-2"

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 
 from catalogsvc.store import models  # noqa: F401  (registers the tables)
 from catalogsvc.store.db import (
+    IDLE_IN_TRANSACTION_MS,
     QUEUE_SCHEMA,
     alembic_config,
     create_store_engine,
@@ -125,3 +126,17 @@ async def run_one_task(url: str) -> str:
             await worker
         status = await app.job_manager.get_job_status_async(job_id)
     return str(status.value)
+
+
+def test_on_postgresql_a_session_idle_in_a_transaction_is_ended_by_the_server(
+    postgres: PostgresServer,
+) -> None:
+    """A frozen worker (SIGSTOP, a cut network) must not hold its job's row, and so every
+    cancel, for longer than IDLE_IN_TRANSACTION_MS."""
+    engine = create_store_engine(postgres.new_database())
+    try:
+        with engine.connect() as connection:
+            timeout = connection.execute(text("SHOW idle_in_transaction_session_timeout")).scalar()
+    finally:
+        engine.dispose()
+    assert timeout == f"{IDLE_IN_TRANSACTION_MS // 1000}s"

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogsvc.errors import (
     CatalogError,
+    DatabaseUnavailable,
     InvalidInput,
     JobConflict,
     JobNotFound,
@@ -29,6 +30,7 @@ STATUS_BY_ERROR: dict[type[CatalogError], int] = {
     UploadTooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     StorageFull: status.HTTP_507_INSUFFICIENT_STORAGE,
+    DatabaseUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 
@@ -48,7 +50,11 @@ async def _catalog_error_handler(_request: Request, error: Exception) -> JSONRes
         ]
     else:
         detail = error.detail
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticated) else None
+    headers = None
+    if isinstance(error, NotAuthenticated):
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(error, DatabaseUnavailable):
+        headers = {"Retry-After": "5"}
     return JSONResponse({"detail": detail}, status_code=http_status_for(error), headers=headers)
 
 

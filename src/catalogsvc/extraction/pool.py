@@ -18,10 +18,13 @@ import os
 import resource
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import TypeVar, cast
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
@@ -37,7 +40,10 @@ RELINKED = (
 )
 
 
-def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
+_WATCH_INTERVAL_S = 0.5
+
+
+def _worker_main(connection: Connection, memory_limit_mb: int | None, service_pid: int) -> None:
     # The server handles Ctrl-C and SIGTERM, which a terminal or a service manager sends
     # to the whole process group: a worker must not die of them mid-file (its file would
     # fail); the server stops it when it has no more use for it.
@@ -46,6 +52,7 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
     if memory_limit_mb is not None and sys.platform == "linux":
         limit = memory_limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    threading.Thread(target=_exit_after, args=(service_pid,), daemon=True).start()
     while True:
         try:
             request = connection.recv()
@@ -53,21 +60,49 @@ def _worker_main(connection: Connection, memory_limit_mb: int | None) -> None:
             return
         if request is None:
             return
-        read, path = request
         try:
-            with _opened_where_taken(path) as readable:
-                connection.send(("ok", read(readable)))
-        except InvalidPDF as exc:
-            connection.send(("invalid", exc.detail))
-        except MemoryError:
-            needed = (
-                f"more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
-                if memory_limit_mb is not None
-                else "more memory than the machine had"
-            )
-            connection.send(("error", f"the file needed {needed}"))
-        except Exception as exc:  # any failure of one file is reported, never fatal to the worker
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            connection.send(_read_one(request, memory_limit_mb))
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the service that asked is gone: nobody to answer
+
+
+def _read_one(request: tuple[ExtractFn, str], memory_limit_mb: int | None) -> tuple[str, Any]:
+    read, path = request
+    try:
+        with _opened_where_taken(path) as readable:
+            return ("ok", read(readable))
+    except InvalidPDF as exc:
+        return ("invalid", exc.detail)
+    except MemoryError:
+        needed = (
+            f"more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
+            if memory_limit_mb is not None
+            else "more memory than the machine had"
+        )
+        return ("error", f"the file needed {needed}")
+    except Exception as exc:  # any failure of one file is reported, never fatal to the worker
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+def _exit_after(service_pid: int) -> None:
+    """End this process once the service that asked for it is gone (killed with SIGKILL,
+    say): nobody is left to answer, and a file that never ends would hold it for good. Not
+    on the forkserver's end: a service manager signals the whole group, and the service
+    drains before it stops its workers."""
+    while _running(service_pid):
+        time.sleep(_WATCH_INTERVAL_S)
+    os._exit(0)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # no /proc here: assume it runs
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
 @contextlib.contextmanager
@@ -219,7 +254,7 @@ class ExtractionPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_worker_main, args=(child, self._memory_limit_mb), daemon=True
+            target=_worker_main, args=(child, self._memory_limit_mb, os.getpid()), daemon=True
         )
         process.start()
         child.close()

@@ -8,6 +8,7 @@ that ends it (a trigger, migration 0006). Design and measurements: docs/scale-ou
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,8 +29,15 @@ def queue_connector_options(database_url: str) -> dict[str, Any]:
     conninfo = make_url(database_url).set(drivername="postgresql")
     return {
         "conninfo": conninfo.render_as_string(hide_password=False),
-        "kwargs": {"options": f"-c search_path={QUEUE_SCHEMA},public"},
+        # In UTC, psycopg's first look-up of the session's time zone finds it cached
+        # (queue_time_zone) instead of reading the zone files on the event loop.
+        "kwargs": {"options": f"-c search_path={QUEUE_SCHEMA},public -c TimeZone=UTC"},
     }
+
+
+def load_queue_time_zone() -> None:
+    """Read the UTC zone file once, off the loop (call it through asyncio.to_thread)."""
+    zoneinfo.ZoneInfo("UTC")
 
 
 class TaskQueue:

@@ -16,6 +16,7 @@ import procrastinate
 from sqlmodel import Session
 
 from catalogsvc.domain import JobPhase, JobStatus
+from catalogsvc.errors import DatabaseUnavailable
 from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
 from catalogsvc.jobs.task_queue import CLASSIFY_TASK, EXTRACT_TASK, QUEUE, TaskQueue
 from catalogsvc.parts import Parts
@@ -24,6 +25,8 @@ from catalogsvc.pipeline.phases import classify_papers, extract_files
 from catalogsvc.store.models import utc_now
 
 log = logging.getLogger("catalogsvc.worker")
+
+RETRY_WAIT_S = 1
 
 
 class QueueTasks:
@@ -34,10 +37,11 @@ class QueueTasks:
         self._queue = queue
 
     def register(self, app: procrastinate.App) -> None:
-        # Only a cancelled task reaches procrastinate's retry (the bodies catch every error):
-        # one a worker stopping cut short runs again elsewhere; one the job's end aborted runs
-        # again as a no-op, since its job has ended.
-        again = procrastinate.RetryStrategy()
+        # Only a cancelled task or an unreachable database reaches procrastinate's retry (the
+        # bodies catch every other error): a task a stopping worker cut short runs again
+        # elsewhere, one the job's end aborted runs again as a no-op since its job has ended,
+        # and one the database failed runs again once it is back.
+        again = procrastinate.RetryStrategy(wait=RETRY_WAIT_S)
         app.task(name=EXTRACT_TASK, queue=QUEUE, retry=again)(self.extract_batch)
         app.task(name=CLASSIFY_TASK, queue=QUEUE, retry=again)(self.classify_job)
 
@@ -49,6 +53,8 @@ class QueueTasks:
             await extract_files(context, only=set(file_ids))
         except JobCancelled:
             return  # the job ended meanwhile; nothing more of it is stored
+        except DatabaseUnavailable:
+            raise  # the task runs again (the files it stored are skipped then)
         except Exception as error:  # the job cannot go on; its other tasks are aborted with it
             await self._fail(job_id, error)
             return
@@ -70,6 +76,8 @@ class QueueTasks:
             await classify_papers(context)
         except JobCancelled:
             return
+        except DatabaseUnavailable:
+            raise
         except Exception as error:
             await self._fail(job_id, error)
             return

@@ -12,11 +12,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.engine.url import make_url
 
-from catalogsvc.errors import StorageFull
+from catalogsvc.errors import CatalogError, DatabaseUnavailable, StorageFull
 from catalogsvc.store.disk_space import is_out_of_space
 
 # The PostgreSQL schema of procrastinate's tables (migration 0004); ours stay in public.
 QUEUE_SCHEMA = "procrastinate"
+IDLE_IN_TRANSACTION_MS = 10_000
 # The top-level migrations/ folder, installed as catalogsvc.migrations.
 MIGRATIONS_DIR = str(resources.files("catalogsvc.migrations"))
 
@@ -32,23 +33,42 @@ def create_store_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # The task queue's triggers name its types unqualified: its schema must be on the path.
-        options = f"-c search_path=public,{QUEUE_SCHEMA}"
+        # A session left idle inside a transaction (a frozen or cut-off worker) would hold
+        # its job's row and every write after it; the server ends it after this long.
+        options = (
+            f"-c search_path=public,{QUEUE_SCHEMA} "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        )
         engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     else:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
-    event.listen(engine, "handle_error", _report_full_disk)
+    event.listen(engine, "handle_error", _domain_error)
     return engine
 
 
-def _report_full_disk(context: ExceptionContext) -> StorageFull | None:
-    """A database write that failed for want of space raises StorageFull, the domain's word
-    for it, whichever driver reported it."""
-    if is_out_of_space(context.original_exception):
-        return StorageFull.because(context.original_exception)
+def _domain_error(context: ExceptionContext) -> CatalogError | None:
+    """A database write that failed for want of space raises StorageFull, and a database
+    that cannot be reached DatabaseUnavailable: the domain's words, whichever driver spoke."""
+    error = context.original_exception
+    if is_out_of_space(error):
+        return StorageFull.because(error)
+    if context.is_disconnect or _refused(error):
+        return DatabaseUnavailable(
+            f"The database cannot be reached ({type(error).__name__}: "
+            f"{str(error).strip().splitlines()[0] if str(error).strip() else 'no detail'}); "
+            "try again in a moment."
+        )
     return None
+
+
+def _refused(error: BaseException) -> bool:
+    """A PostgreSQL connection that could not be opened or was closed under us."""
+    return type(error).__name__ == "OperationalError" and type(error).__module__.startswith(
+        "psycopg"
+    )
 
 
 def _configure_sqlite(connection: Any, _record: Any) -> None:
