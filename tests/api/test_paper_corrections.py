@@ -121,3 +121,31 @@ async def test_a_correction_survives_a_resume_and_a_reclassify_keeps_a_user_cate
     assert overwritten["category"] == paper["category"]
     assert "category" not in overwritten["sources"]
     assert overwritten["venue"] == VENUE, "only the category is overwritten"
+
+
+async def test_a_paper_id_beyond_a_database_integer_is_422_naming_it(
+    client: ServiceClient,
+) -> None:
+    for method in ("GET", "PATCH"):
+        answer = await client.http.request(method, "/api/papers/6394081629046593028096", json={})
+        assert answer.status_code == 422, (method, answer.text)
+        assert answer.json()["detail"][0]["loc"] == ["path", "paper_id"]
+
+
+async def test_null_clears_a_field_and_authors_become_none(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    paper = await finished_paper(client, papers_dir)
+
+    answer = await client.http.patch(
+        f"/api/papers/{paper['id']}", json={"authors": None, "year": None, "doi": None}
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["authors"], answer.json()["year"], answer.json()["doi"]) == (
+        [],
+        None,
+        None,
+    )
+    (listed,) = await client.papers(paper["job_id"])
+    assert listed == answer.json()

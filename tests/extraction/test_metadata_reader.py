@@ -126,6 +126,8 @@ async def test_missing_title_is_filled_by_the_llm(
     assert refined.title == TITLE
     assert refined.authors == extracted.authors
     assert refined.year == extracted.year
+    assert refined.sources["title"] == "llm"
+    assert refined.sources["authors"] == "pdf", "fields the text path read keep their source"
     [request] = fake_openai.requests
     assert request.model == "fake-model"
     assert request.image_urls == []

@@ -45,5 +45,8 @@ class PaperCorrection(BaseModel):
     category: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 
     def changes(self) -> dict[str, Any]:
-        """Only the fields the request names (a null among them clears the field)."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        """Only the fields the request names; a null clears the field (authors: none)."""
+        changes = {name: getattr(self, name) for name in self.model_fields_set}
+        if "authors" in changes and changes["authors"] is None:
+            changes["authors"] = []
+        return changes

@@ -14,7 +14,7 @@ from openai import AsyncOpenAI
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 
-from catalogsvc.domain import ExtractedPaper, ExtractionMethod
+from catalogsvc.domain import ExtractedPaper, ExtractionMethod, FieldSource
 from catalogsvc.errors import CatalogError
 from catalogsvc.extraction.extract import NO_TEXT_LAYER
 from catalogsvc.extraction.first_page import read_first_page_text, render_first_page_png
@@ -149,7 +149,10 @@ def fill_missing(extracted: ExtractedPaper, found: PageAnswer) -> ExtractedPaper
     for name in _FIELDS:
         if not getattr(extracted, name) and getattr(found, name):
             changes[name] = getattr(found, name)
-    return replace(extracted, **changes) if changes else extracted
+    if not changes:
+        return extracted
+    sources = {**extracted.sources, **dict.fromkeys(changes, FieldSource.llm)}
+    return replace(extracted, **changes, sources=sources)
 
 
 def read_page_metadata(answer: PageAnswer, *, page_text: str | None = None) -> PageAnswer:

@@ -47,9 +47,10 @@ def correct_paper(
         for name, value in changes.items():
             setattr(paper, name, value)
         paper.sources = {**paper.sources, **dict.fromkeys(changes, FieldSource.user.value)}
+        corrected = Paper.model_validate(paper.model_dump())  # before the commit, not after
         session.add(paper)
         session.commit()
-        return Paper.model_validate(paper.model_dump())
+        return corrected
 
 
 def _require_category(taxonomy: Taxonomy, category: str) -> None:

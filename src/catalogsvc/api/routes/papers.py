@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from catalogsvc.api.deps import PaperServiceDep
 from catalogsvc.api.paper_schemas import PaperCorrection
@@ -13,10 +13,12 @@ from catalogsvc.domain import Paper
 router = APIRouter(prefix="/api", tags=["papers"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No paper with this id"}}
+# A database integer: a larger id is malformed (422), not an overflow.
+PaperId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The paper's id.")]
 
 
 @router.get("/papers/{paper_id}", responses=NOT_FOUND)
-async def get_paper(paper_id: int, papers: PaperServiceDep) -> Paper:
+async def get_paper(paper_id: PaperId, papers: PaperServiceDep) -> Paper:
     """One paper, with where each of its fields came from (`sources`)."""
     return await papers.get_paper(paper_id)
 
@@ -30,7 +32,7 @@ async def get_paper(paper_id: int, papers: PaperServiceDep) -> Paper:
     },
 )
 async def correct_paper(
-    paper_id: int, correction: PaperCorrection, papers: PaperServiceDep
+    paper_id: PaperId, correction: PaperCorrection, papers: PaperServiceDep
 ) -> Paper:
     """Correct fields of a paper of an ended job: title, authors, year, doi, venue, volume,
     issue, page_range, abstract or category (null clears a field). Each correction is kept
