@@ -93,6 +93,10 @@ class Publication:
     year: int | None = None  # the year a citation line prints
     sources: dict[str, FieldSource] | None = None
 
+    def paper_fields(self) -> dict[str, Any]:
+        """The fields an ExtractedPaper takes from it, by name."""
+        return {name: getattr(self, name) for name in (*_FIELDS, "type")}
+
 
 def find_publication(
     pages: Iterable[list[TextLine]], height: float, metadata: EmbeddedMetadata, *, has_doi: bool
