@@ -99,7 +99,7 @@ async def test_an_unknown_paper_is_404_and_a_running_jobs_paper_is_409(
     assert missing.status_code == 404
 
 
-async def test_a_correction_survives_a_resume_and_a_reclassify_keeps_a_user_category(
+async def test_a_reclassify_keeps_a_user_category_unless_asked_to_overwrite_it(
     client: ServiceClient, papers_dir: Path
 ) -> None:
     paper = await finished_paper(client, papers_dir)
@@ -149,3 +149,23 @@ async def test_null_clears_a_field_and_authors_become_none(
     )
     (listed,) = await client.papers(paper["job_id"])
     assert listed == answer.json()
+
+
+async def test_a_correction_of_a_cancelled_jobs_paper_survives_its_resume(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1, prefix="a")
+    job, gated = await client.start_held_job(papers_dir, "z-gated.pdf")
+    await wait_for_papers(client, job["id"], 1)
+    await client.http.post(f"/api/jobs/{job['id']}/cancel")
+    (stored,) = await client.papers(job["id"])
+    corrected = await client.http.patch(f"/api/papers/{stored['id']}", json={"venue": VENUE})
+    assert corrected.status_code == 200, corrected.text
+    release(gated)
+
+    child = await client.http.post(f"/api/jobs/{job['id']}/resume")
+    await client.wait_until_finished(child.json()["id"])
+    papers = {p["file_name"]: p for p in await client.papers(child.json()["id"])}
+
+    assert set(papers) == {"a0.pdf", "z-gated.pdf"}
+    assert (papers["a0.pdf"]["venue"], papers["a0.pdf"]["sources"]["venue"]) == (VENUE, "user")
