@@ -169,3 +169,24 @@ async def test_a_correction_of_a_cancelled_jobs_paper_survives_its_resume(
 
     assert set(papers) == {"a0.pdf", "z-gated.pdf"}
     assert (papers["a0.pdf"]["venue"], papers["a0.pdf"]["sources"]["venue"]) == (VENUE, "user")
+
+
+async def test_the_type_publisher_and_issn_are_corrected_and_the_entry_type_follows(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    paper = await finished_paper(client, papers_dir)
+    url = f"/api/papers/{paper['id']}"
+
+    bad = await client.http.patch(url, json={"issn": "12345678"})
+    answer = await client.http.patch(
+        url,
+        json={"type": "proceedings-paper", "venue": "Proc. of Tests", "publisher": "ACM"},
+    )
+    bibtex = await client.http.get(
+        f"/api/jobs/{paper['job_id']}/catalog", params={"format": "bibtex"}
+    )
+
+    assert bad.status_code == 422 and "issn" in json.dumps(bad.json()["detail"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sources"]["type"] == "user"
+    assert "@inproceedings{" in bibtex.text and "booktitle = {Proc. of Tests}" in bibtex.text

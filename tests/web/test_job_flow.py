@@ -89,13 +89,14 @@ def test_a_paper_is_corrected_in_place_and_says_where_its_fields_came_from(
     row = page.locator("table.papers tbody tr:not(.group)").first
     expect(row.locator('td[data-label="Title"]')).to_have_attribute("title", "from pdf")
 
-    row.get_by_role("button", name=re.compile(r"^Correct On the Structure")).click()
+    row.get_by_role("button", name=re.compile(r"^Edit On the Structure")).click()
     editor = page.get_by_role("form", name=re.compile(r"^Correct On the Structure"))
     editor.get_by_label("Venue").fill("Journal of Hand-Made Corrections")
     editor.get_by_label("Year").fill("1999")
     editor.get_by_role("button", name="Save correction").click()
 
     expect(editor).to_be_hidden()
+    expect(page.get_by_text(re.compile(r"^Correction saved: On the Structure"))).to_be_visible()
     venue = row.locator('td[data-label="Venue"]')
     expect(venue).to_have_text("Journal of Hand-Made Corrections")
     expect(venue).to_have_attribute("title", "from your correction")

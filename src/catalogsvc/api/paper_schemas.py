@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from catalogsvc.domain import PaperType
 from catalogsvc.extraction.identifiers import normalize_doi
 
 ShortText = Annotated[str, Field(min_length=1, max_length=1000)]
@@ -41,6 +42,11 @@ class PaperCorrection(BaseModel):
     volume: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     issue: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     page_range: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    publisher: ShortText | None = None
+    issn: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[\dXx]$")] | None = None
+    type: PaperType | None = Field(
+        default=None, description="It decides each export's entry type (@article, @inproceedings…)."
+    )
     abstract: Annotated[str, Field(min_length=1, max_length=20000)] | None = None
     category: Annotated[str, Field(min_length=1, max_length=200)] | None = None
 

@@ -47,8 +47,7 @@ export function paperEditor(paper, categories, { onSaved, onClose }) {
   const form = h(
     "form",
     { class: "paper-editor", "aria-label": `Correct ${paper.title || paper.file_name}` },
-    h("div", { class: "grid" }, ...TEXT_FIELDS.map(([name, label]) => field(label, controls[name]))),
-    field("Year", controls.year),
+    h("div", { class: "grid" }, ...TEXT_FIELDS.map(([name, label]) => field(label, controls[name])), field("Year", controls.year)),
     field("Authors (one per line)", controls.authors),
     field("Abstract", controls.abstract),
     field("Category", controls.category),

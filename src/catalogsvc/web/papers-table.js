@@ -57,7 +57,7 @@ export function papersTable() {
   const table = h("table", { class: "papers" }, h("caption", { class: "visually-hidden" }, "Papers, grouped by category"), h("thead", {}, headerRow));
 
   function renderHeader() {
-    const correct = categories ? [h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Correct"))] : [];
+    const correct = categories ? [h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Edit"))] : [];
     headerRow.replaceChildren(
       ...COLUMNS.map((column) => {
         const active = sort.key === column.key;
@@ -131,14 +131,16 @@ export function papersTable() {
       sourced("Identifier", paper, "doi", identifier(paper)),
     );
     if (!categories) return [row];
-    const label = `Correct ${paper.title || paper.file_name}`;
-    row.append(cell("Correct", h("button", { type: "button", class: "secondary small", "aria-label": label, onclick: () => { editing = paper.id; render(); } }, "Edit")));
+    const label = `Edit ${paper.title || paper.file_name}`;
+    row.append(cell("Edit", h("button", { type: "button", class: "secondary small", "aria-label": label, onclick: () => { editing = paper.id; render(); } }, "Edit")));
     if (editing !== paper.id) return [row];
     const editor = paperEditor(paper, categories, {
       onSaved(saved) {
         papers = papers.map((p) => (p.id === saved.id ? saved : p));
         editing = null;
         render();
+        const where = saved.category ? ` (under ${saved.category})` : "";
+        count.textContent = `Correction saved: ${saved.title || saved.file_name}${where}.`;
       },
       onClose() {
         editing = null;

@@ -35,7 +35,7 @@ async def correct_paper(
     paper_id: PaperId, correction: PaperCorrection, papers: PaperServiceDep
 ) -> Paper:
     """Correct fields of a paper of an ended job: title, authors, year, doi, venue, volume,
-    issue, page_range, abstract or category (null clears a field). Each correction is kept
-    with the source `user` over what a resume, a reclassify or an enrichment would set, and
-    the job's catalogs show it."""
+    issue, page_range, publisher, issn, type, abstract or category (null clears a field).
+    Each correction is kept with the source `user` over what a resume, a reclassify or an
+    enrichment would set, and the job's catalogs show it."""
     return await papers.correct_paper(paper_id, correction.changes())
