@@ -116,7 +116,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _resume(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
-        return await jobs.resume_job(args.job_id, retry_failed=args.retry_failed)
+        job_id = await jobs.full_id(args.job_id)  # a unique prefix will do
+        return await jobs.resume_job(job_id, retry_failed=args.retry_failed)
 
     return _write_outcome(*asyncio.run(_run_job(_in_process(Settings()), submit, args)), args.out)
 

@@ -46,9 +46,12 @@ class JobAlreadyResumed(JobConflict):
 class InvalidInput(CatalogError):
     """The request is not valid."""
 
-    def __init__(self, detail: str | None = None, *, field: str = "body") -> None:
+    def __init__(
+        self, detail: str | None = None, *, field: str = "body", where: str = "body"
+    ) -> None:
         super().__init__(detail)
         self.field = field
+        self.where = where  # body, path or query
 
 
 class InvalidTaxonomy(InvalidInput):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from catalogsvc.api.auth import bearer_key, caller_owner, query_key
@@ -61,7 +61,21 @@ def get_paper_service(request: Request, credentials: BearerDep) -> PaperService:
     return PaperService(services.store, caller_owner(services.settings.api_keys, key))
 
 
+async def resolve_job_id(job_id: Annotated[str, Path()], jobs: JobServiceDep) -> str:
+    """The path's job id, or a unique prefix of it, as the caller's whole job id."""
+    return await jobs.full_id(job_id)
+
+
+async def resolve_signed_job_id(
+    job_id: Annotated[str, Path()], jobs: SignedUrlJobServiceDep
+) -> str:
+    return await jobs.full_id(job_id)
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
 PaperServiceDep = Annotated[PaperService, Depends(get_paper_service)]
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 SignedUrlJobServiceDep = Annotated[JobService, Depends(get_job_service_for_signed_url)]
+# A job id in a path, whole or a unique prefix of at least 4 characters.
+JobId = Annotated[str, Depends(resolve_job_id)]
+SignedUrlJobId = Annotated[str, Depends(resolve_signed_job_id)]

@@ -46,7 +46,7 @@ async def _catalog_error_handler(_request: Request, error: Exception) -> JSONRes
     if isinstance(error, InvalidInput):
         # Same shape as FastAPI's own validation errors, so clients read one format.
         detail: object = [
-            {"loc": ["body", error.field], "msg": error.detail, "type": "value_error"}
+            {"loc": [error.where, error.field], "msg": error.detail, "type": "value_error"}
         ]
     else:
         detail = error.detail

@@ -40,6 +40,7 @@ from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
+from catalogsvc.store.job_ids import full_job_id
 from catalogsvc.store.models import JobFileRow, JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Progress, Store
 
@@ -81,8 +82,7 @@ class JobService:
         self._runner = runner
         self._classifier_name = classifier_name
 
-    def scoped_to(self, owner: str | None) -> JobService:
-        """This service as one owner sees it; None sees every job."""
+    def scoped_to(self, owner: str | None) -> JobService:  # None: sees every job
         parts = (self._settings, self._store, self._transitions, self._runner)
         return JobService(*parts, self._classifier_name, self._replica, owner, queue=self._queue)
 
@@ -159,8 +159,7 @@ class JobService:
     async def reclassify_job(
         self, job_id: str, taxonomy: Taxonomy | None, *, overwrite_user_categories: bool = False
     ) -> JobSnapshot:
-        """A new job that classifies the parent's papers again; categories users set stay
-        unless `overwrite_user_categories`."""
+        """A new job classifying the parent's papers again (user categories kept unless told)."""
         parent = await self._require(job_id)
         if parent.status in ACTIVE_STATUSES:
             raise JobStillActive(f"job {job_id} is still {parent.status}")
@@ -193,6 +192,10 @@ class JobService:
             paths = await asyncio.to_thread(self._store.delete_job, job_id)
         await asyncio.to_thread(remove_job_files, uploads, job_id, paths)
         await self._restore_reserve()
+
+    async def full_id(self, job_id: str) -> str:
+        """The whole id of the caller's one job whose id starts with `job_id`."""
+        return await asyncio.to_thread(full_job_id, self._store.engine, job_id, self._owner)
 
     def runs_here(self, job: JobRow) -> bool:
         """Whether this process runs the job (and so publishes its events on its bus)."""
@@ -271,8 +274,7 @@ class JobService:
             await asyncio.to_thread(self._store.reserve.restore)
 
     async def _parent_refusal(self, parent_id: str) -> Exception:
-        """Why a job over `parent_id` was not created: the parent was deleted, resumed by
-        another request, or is active again (it cannot be, but say so rather than guess)."""
+        """Why a job over `parent_id` was not created: deleted, resumed or active again."""
         parent = await asyncio.to_thread(self._store.get_job, parent_id)
         if parent is None:
             return JobNotFound(f"no job with id {parent_id!r}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from catalogsvc.api.deps import SignedUrlJobServiceDep
+from catalogsvc.api.deps import SignedUrlJobId, SignedUrlJobServiceDep
 from catalogsvc.catalog.catalogs import CatalogFormat, catalog_media_types
 from catalogsvc.jobs.job_catalog import job_catalogs
 
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api", tags=["catalog"])
 )
 async def download_catalog(
     jobs: SignedUrlJobServiceDep,
-    job_id: str,
+    job_id: SignedUrlJobId,
     format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
         CatalogFormat.markdown
     ),

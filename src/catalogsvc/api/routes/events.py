@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from catalogsvc.api.deps import ServicesDep, SignedUrlJobServiceDep
+from catalogsvc.api.deps import ServicesDep, SignedUrlJobId, SignedUrlJobServiceDep
 from catalogsvc.api.schemas import JobOut
 from catalogsvc.jobs.events import until_ended
 from catalogsvc.jobs.store_events import events_from_store
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["events"])
     },
 )
 async def job_events(
-    jobs: SignedUrlJobServiceDep, services: ServicesDep, job_id: str
+    jobs: SignedUrlJobServiceDep, services: ServicesDep, job_id: SignedUrlJobId
 ) -> EventSourceResponse:
     """Stream the job's events. The first, `job`, is the whole job as GET /api/jobs/{id} gives
     it; then `status`, `phase`, `file` and `progress` events; the last is a terminal `status`

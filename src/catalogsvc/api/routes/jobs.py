@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import WithJsonSchema
 
-from catalogsvc.api.deps import JobServiceDep
+from catalogsvc.api.deps import JobId, JobServiceDep
 from catalogsvc.api.schemas import (
     CancelManyIn,
     CancelManyOut,
@@ -93,32 +93,32 @@ async def cancel_jobs(jobs: JobServiceDep, body: CancelManyIn) -> CancelManyOut:
 
 
 @router.get("/jobs/{job_id}", responses=NOT_FOUND)
-async def get_job(jobs: JobServiceDep, job_id: str) -> JobOut:
+async def get_job(jobs: JobServiceDep, job_id: JobId) -> JobOut:
     """One job with its live progress."""
     return JobOut.from_snapshot(await jobs.get_job(job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", responses={**NOT_FOUND, **CONFLICT})
 @router.post("/cancel/{job_id}", responses={**NOT_FOUND, **CONFLICT}, include_in_schema=False)
-async def cancel_job(jobs: JobServiceDep, job_id: str) -> JobOut:
+async def cancel_job(jobs: JobServiceDep, job_id: JobId) -> JobOut:
     """Cancel a queued or running job; cancelling a cancelled job again changes nothing."""
     return JobOut.from_snapshot(await jobs.cancel_job(job_id))
 
 
 @router.get("/jobs/{job_id}/files", responses=NOT_FOUND)
-async def list_job_files(jobs: JobServiceDep, job_id: str) -> list[JobFileOut]:
+async def list_job_files(jobs: JobServiceDep, job_id: JobId) -> list[JobFileOut]:
     """Per-file progress: pending, done, failed (with the reason) or skipped."""
     return [JobFileOut.from_row(row) for row in await jobs.list_files(job_id)]
 
 
 @router.get("/jobs/{job_id}/papers", responses=NOT_FOUND)
-async def list_job_papers(jobs: JobServiceDep, job_id: str) -> list[Paper]:
+async def list_job_papers(jobs: JobServiceDep, job_id: JobId) -> list[Paper]:
     """The papers extracted so far (partial for cancelled, failed or interrupted jobs)."""
     return await jobs.list_papers(job_id)
 
 
 @router.post("/jobs/{job_id}/resume", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
-async def resume_job(jobs: JobServiceDep, job_id: str, body: ResumeIn | None = None) -> JobOut:
+async def resume_job(jobs: JobServiceDep, job_id: JobId, body: ResumeIn | None = None) -> JobOut:
     """Start a new job over the files this one did not finish, reusing its papers."""
     retry_failed = body.retry_failed if body else False
     return JobOut.from_snapshot(await jobs.resume_job(job_id, retry_failed=retry_failed))
@@ -126,7 +126,7 @@ async def resume_job(jobs: JobServiceDep, job_id: str, body: ResumeIn | None = N
 
 @router.post("/jobs/{job_id}/reclassify", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
 async def reclassify_job(
-    jobs: JobServiceDep, job_id: str, body: ReclassifyIn | None = None
+    jobs: JobServiceDep, job_id: JobId, body: ReclassifyIn | None = None
 ) -> JobOut:
     """Start a new job that classifies this job's papers again, without re-extracting;
     categories users set are kept unless `overwrite_user_categories`."""
@@ -139,7 +139,7 @@ async def reclassify_job(
 @router.delete(
     "/jobs/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**NOT_FOUND, **CONFLICT}
 )
-async def delete_job(jobs: JobServiceDep, job_id: str) -> Response:
+async def delete_job(jobs: JobServiceDep, job_id: JobId) -> Response:
     """Remove a finished job, its papers, catalogs and uploaded files."""
     await jobs.delete_job(job_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,32 @@
+"""A job named by a unique prefix of its id, as people copy ids from a narrow table."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from catalogsvc.errors import InvalidInput
+from catalogsvc.store.models import JobRow
+
+SHORTEST_PREFIX = 4
+FULL_ID_LENGTH = 32
+
+
+def full_job_id(engine: Engine, job_id: str, owner: str | None) -> str:
+    """The id of the one job (of `owner`, when given) whose id starts with `job_id`; the text
+    unchanged when it is a whole id, too short, or matches no job (its lookup answers 404)."""
+    prefix = job_id.strip().lower()
+    if len(prefix) >= FULL_ID_LENGTH or len(prefix) < SHORTEST_PREFIX or not prefix.isalnum():
+        return job_id
+    query = select(JobRow.id).where(col(JobRow.id).startswith(prefix)).limit(2)
+    if owner is not None:
+        query = query.where(JobRow.owner == owner)
+    with Session(engine) as session:
+        found = list(session.exec(query).all())
+    if len(found) > 1:
+        raise InvalidInput(
+            f"{job_id!r} is the start of several job ids; give more of it",
+            field="job_id",
+            where="path",
+        )
+    return found[0] if found else job_id
