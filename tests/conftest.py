@@ -39,6 +39,7 @@ SLOW_MODULES = {
     "tests/api/test_fuzzing.py",
     "tests/api/test_full_disk.py",
     "tests/api/test_database_down.py",
+    "tests/test_cli_terminal.py",
     "tests/api/test_history.py",
     "tests/api/test_events.py",
     "tests/api/test_upload_limit.py",

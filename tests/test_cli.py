@@ -81,7 +81,7 @@ def test_run_writes_every_catalog_and_the_job_is_in_the_history(
     assert suffixes == [".bib", ".csl.json", ".csv", ".html", ".json", ".md", ".ris"]
     history = run_command(settings, "jobs")
     assert history.returncode == 0
-    (row,) = [line for line in history.stdout.splitlines() if job_id in line]
+    (row,) = [line for line in history.stdout.splitlines() if job_id[:12] in line]
     assert "completed" in row
 
 

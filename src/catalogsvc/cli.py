@@ -1,250 +1,27 @@
-"""The `catalogsvc` command: serve, run a folder in-process, list the history, evaluate."""
+"""The `catalogsvc` command. This module imports nothing heavy, so that a Ctrl-C at any moment
+of start-up (the imports, the migrations, the extraction processes) ends in one line."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
-import logging
-import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+if TYPE_CHECKING:
+    from catalogsvc.extraction.pool import ExtractFn
 
-from catalogsvc.app import create_app, open_services
-from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
-from catalogsvc.domain import JobStatus
-from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
-from catalogsvc.extraction.extract import extract_paper
-from catalogsvc.extraction.pool import ExtractFn
-from catalogsvc.jobs.events import PhaseEvent, ProgressEvent
-from catalogsvc.jobs.job_catalog import job_catalogs
-from catalogsvc.jobs.replica import Replica
-from catalogsvc.jobs.service import JobService, JobSnapshot
-from catalogsvc.settings import Settings
-from catalogsvc.store.db import create_store_engine, upgrade_schema
-from catalogsvc.store.repository import Store
-from catalogsvc.taxonomies import resolve_taxonomy
-
-console = Console(stderr=True)
+INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
 
 
-def main(argv: Sequence[str] | None = None, *, extract: ExtractFn = extract_paper) -> int:
+def main(argv: Sequence[str] | None = None, *, extract: ExtractFn | None = None) -> int:
     """Run the command line; `extract` reads each PDF (tests pass a slower one)."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    args.extract = extract
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        result: int = args.command(args)
-    except CatalogError as error:
-        console.print(f"[red]error:[/red] {error.detail}")
-        return 2
-    return result
+        from catalogsvc.cli_commands import run_command
 
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="catalogsvc", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    serve = commands.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(command=_serve)
-
-    run = commands.add_parser("run", help="catalog a folder of PDFs in-process")
-    run.add_argument("folder", type=Path)
-    run.add_argument("--out", type=Path, default=Path("catalog"))
-    run.add_argument(
-        "--format",
-        action="append",
-        choices=[f.value for f in CatalogFormat],
-        default=None,
-        help="repeatable; default: every format",
-    )
-    run.add_argument("--recursive", action="store_true")
-    run.add_argument("--taxonomy", default=None, help="built-in name or JSON list of categories")
-    run.set_defaults(command=_run)
-
-    resume = commands.add_parser("resume", help="finish a cancelled, failed or interrupted job")
-    resume.add_argument("job_id")
-    resume.add_argument("--retry-failed", action="store_true")
-    resume.add_argument("--out", type=Path, default=Path("catalog"))
-    resume.add_argument("--format", action="append", choices=[f.value for f in CatalogFormat])
-    resume.set_defaults(command=_resume)
-
-    jobs = commands.add_parser("jobs", help="list the job history")
-    jobs.add_argument("--limit", type=int, default=50)
-    jobs.set_defaults(command=_jobs)
-
-    worker = commands.add_parser("worker", help="run queued work on this machine (PostgreSQL)")
-    worker.set_defaults(command=_worker)
-
-    evaluate = commands.add_parser("eval", help="score extraction against a truth.jsonl")
-    evaluate.add_argument("corpus", type=Path)
-    evaluate.set_defaults(command=_eval)
-    return parser
-
-
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    settings = Settings()
-    console.print(
-        f"catalogsvc on http://{args.host}:{args.port}/ "
-        f"(API docs at /docs, data in {settings.data_dir})"
-    )
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
-    return 0
-
-
-def _run(args: argparse.Namespace) -> int:
-    folder = args.folder.resolve()
-    settings = _in_process(Settings())
-    settings = settings.model_copy(update={"allowed_roots": [*settings.allowed_roots, folder]})
-    taxonomy = resolve_taxonomy(args.taxonomy)
-
-    async def submit(jobs: JobService) -> JobSnapshot:
-        return await jobs.submit_folder(str(folder), recursive=args.recursive, taxonomy=taxonomy)
-
-    return _write_outcome(*asyncio.run(_run_job(settings, submit, args)), args.out)
-
-
-def _resume(args: argparse.Namespace) -> int:
-    async def submit(jobs: JobService) -> JobSnapshot:
-        job_id = await jobs.full_id(args.job_id)  # a unique prefix will do
-        return await jobs.resume_job(job_id, retry_failed=args.retry_failed)
-
-    return _write_outcome(*asyncio.run(_run_job(_in_process(Settings()), submit, args)), args.out)
-
-
-def _in_process(settings: Settings) -> Settings:
-    """`run` and `resume` do the job in this process, even where the task queue is on."""
-    return settings.model_copy(update={"task_queue": False})
-
-
-async def _run_job(
-    settings: Settings,
-    submit: Callable[[JobService], Awaitable[JobSnapshot]],
-    args: argparse.Namespace,
-) -> tuple[JobSnapshot, list[RenderedCatalog]]:
-    """Run the job in-process, its progress bar fed by the job's events (the same the server
-    streams); on Ctrl-C cancel it. The job as it ended, and its catalogs."""
-    async with open_services(settings, extract=args.extract) as (services, runner):
-        # Ctrl-C is caught from before the job exists, so no press is lost in between.
-        ctrl_c = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGINT, ctrl_c.set)
-        snapshot: JobSnapshot = await submit(services.jobs)
-        job_id = snapshot.job.id
-
-        async def cancel_on_ctrl_c() -> None:
-            await ctrl_c.wait()
-            with contextlib.suppress(JobConflict):  # it finished as Ctrl-C was pressed
-                await services.jobs.cancel_job(job_id)
-
-        canceller = asyncio.create_task(cancel_on_ctrl_c())
-        async with services.bus.subscribe(job_id) as events:
-            # Subscribed first, then read: no event falls between the two.
-            current = await services.jobs.get_job(job_id)
-            with _progress_bar() as bar:
-                task = bar.add_task(current.job.phase, total=current.progress.files_total)
-                bar.update(task, completed=current.progress.files_done)
-                # The job's task ends however the job ends, a cancel written by another
-                # process included (which sends no event here).
-                ended = asyncio.ensure_future(runner.wait(job_id))
-                while not ended.done():
-                    next_event = asyncio.ensure_future(events.get())
-                    await asyncio.wait({next_event, ended}, return_when=asyncio.FIRST_COMPLETED)
-                    if not next_event.done():
-                        next_event.cancel()
-                    elif isinstance(event := next_event.result(), ProgressEvent):
-                        bar.update(task, completed=event.files_done)
-                    elif isinstance(event, PhaseEvent):
-                        bar.update(task, description=event.phase.value)
-        canceller.cancel()
-        formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
-        catalogs = await job_catalogs(services.jobs, job_id, formats)
-        final = await services.jobs.get_job(job_id)
-        # A Ctrl-C from here on changes nothing: the job has ended; its catalogs get written.
-        loop.remove_signal_handler(signal.SIGINT)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        return final, catalogs
-
-
-def _progress_bar() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-def _write_outcome(final: JobSnapshot, catalogs: list[RenderedCatalog], out: Path) -> int:
-    """Write the (possibly partial) catalogs and say how the job ended."""
-    job_id, status, progress = final.job.id, JobStatus(final.job.status), final.progress
-    out.mkdir(parents=True, exist_ok=True)
-    for rendered in catalogs:
-        (out / rendered.filename).write_bytes(rendered.content)
-    console.print(
-        f"job {job_id}: [bold]{status}[/bold]; {progress.files_done}/{progress.files_total} files, "
-        f"{progress.files_failed} failed, {progress.papers} papers; catalogs in {out}"
-    )
-    if status is not JobStatus.completed:
-        console.print(f"resume it with: catalogsvc resume {job_id}")
-        return 130 if status is JobStatus.cancelled else 1
-    return 0
-
-
-def _worker(args: argparse.Namespace) -> int:
-    from catalogsvc.worker import run_worker
-
-    settings = Settings()
-    console.print(f"catalogsvc worker {Replica.of_this_process(settings).name}")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_worker(settings, extract=args.extract))
-    return 0
-
-
-def _jobs(args: argparse.Namespace) -> int:
-    settings = Settings()
-    engine = create_store_engine(settings.resolved_database_url)
-    upgrade_schema(engine)
-    store = Store(engine)
-    jobs = store.list_jobs(limit=args.limit)
-    counts = store.progress([job.id for job in jobs])
-    table = Table("id", "kind", "status", "created", "files", "failed", "papers", "error")
-    for job in jobs:
-        progress = counts[job.id]
-        table.add_row(
-            job.id,
-            job.kind,
-            job.status,
-            job.created_at.isoformat(timespec="seconds"),
-            f"{progress.files_done}/{progress.files_total}",
-            str(progress.files_failed),
-            str(progress.papers),
-            job.error or "",
-        )
-    Console().print(table)
-    return 0
-
-
-def _eval(args: argparse.Namespace) -> int:
-    from catalogsvc.evaluation import evaluate_corpus, render_eval_table
-
-    truth = args.corpus / "truth.jsonl"
-    if not truth.is_file():
-        raise NotAFolder(f"{truth} not found: CORPUS is a folder of PDFs with a truth.jsonl")
-    report = evaluate_corpus(args.corpus)
-    print(render_eval_table(report))
-    return 0 if report.passed else 1
+        return run_command(argv, extract=extract)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -1,0 +1,74 @@
+"""The CLI in a real pseudo-terminal, as a person sees it: log lines print above the progress
+bar, never inside it, and Ctrl-C at any moment of start-up ends in one line, no traceback."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import pexpect  # type: ignore[import-untyped]  # pexpect ships no type information
+import pytest
+
+from catalogsvc.settings import Settings
+from tests.conftest import REPO_ROOT, write_papers
+from tests.test_cli import command_env
+
+# What the terminal shows, without its colour and cursor sequences.
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+_BAR = "━"
+_LOG = re.compile(r"\b(INFO|WARNING|ERROR)\b|catalogsvc\.jobs")
+
+
+def spawn_cli(settings: Settings, *args: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "catalogsvc.cli", *args],  # as the console script runs it
+        cwd=str(REPO_ROOT),
+        env=command_env(settings),
+        encoding="utf-8",
+        dimensions=(40, 120),
+        timeout=120,
+    )
+
+
+def screen_lines(raw: str) -> list[str]:
+    """Each line as the terminal drew it: split at new lines and carriage returns."""
+    return [line for line in re.split(r"[\r\n]+", _CONTROL.sub("", raw)) if line.strip()]
+
+
+def test_log_lines_never_print_inside_the_progress_bar(
+    settings: Settings, papers_dir: Path, tmp_path: Path
+) -> None:
+    write_papers(papers_dir, 40)
+    child = spawn_cli(settings, "run", str(papers_dir), "--out", str(tmp_path / "out"))
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = screen_lines(child.before)
+
+    bars = [line for line in lines if _BAR in line]
+    logs = [line for line in lines if _LOG.search(line)]
+    assert child.exitstatus == 0, child.before
+    assert bars and logs, lines  # both were drawn: the bar and the jobs' log lines
+    assert not [line for line in bars if _LOG.search(line)], "a log line inside the bar"
+    assert any("files" in line and "papers" in line and "left" in line for line in bars), bars
+
+
+@pytest.mark.parametrize("after_s", [0.05, 0.4, 1.0, 2.0])
+def test_ctrl_c_during_start_up_ends_in_one_line(
+    settings: Settings, papers_dir: Path, tmp_path: Path, after_s: float
+) -> None:
+    """Ctrl-C while the command imports, migrates or starts its extraction processes."""
+    write_papers(papers_dir, 1)
+    child = spawn_cli(settings, "run", str(papers_dir), "--out", str(tmp_path / "out"))
+    time.sleep(after_s)  # the moment of start-up to interrupt: no event marks it
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = _CONTROL.sub("", child.before)
+
+    assert "Traceback" not in shown, shown
+    assert child.exitstatus in (0, 130), shown  # done before the press, or stopped by it
+    if child.exitstatus == 130:
+        assert "interrupted" in shown or "cancelled" in shown, shown
