@@ -61,10 +61,10 @@ export function jobView(main, { navigate, params: [jobId] }) {
     message.element,
     stopNote,
     live,
-    errorsSection,
-    actionsSlot,
     h("h2", {}, "Papers"),
     table.element,
+    errorsSection,
+    actionsSlot,
   );
 
   function timeLeft() {

@@ -26,6 +26,13 @@ function identifier(paper) {
   return "—";
 }
 
+/** A long author list as its first three names and how many more. */
+function authorsText(authors) {
+  if (!authors.length) return "—";
+  if (authors.length <= 4) return authors.join(", ");
+  return `${authors.slice(0, 3).join(", ")} and ${authors.length - 3} more`;
+}
+
 /** "Journal of Computational Physics 63(2), 222-235" */
 function venueText(paper) {
   if (!paper.venue) return "—";
@@ -124,7 +131,7 @@ export function papersTable() {
       "tr",
       {},
       sourced("Title", paper, "title", h("span", { class: "paper-title" }, paper.title || "(no title found)")),
-      sourced("Authors", paper, "authors", paper.authors.join(", ") || "—"),
+      sourced("Authors", paper, "authors", authorsText(paper.authors)),
       sourced("Year", paper, "year", paper.year ? String(paper.year) : "—"),
       sourced("Venue", paper, "venue", venueText(paper)),
       cell("File", paper.file_name),
