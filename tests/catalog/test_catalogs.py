@@ -620,3 +620,11 @@ def test_only_a_catalog_missing_files_or_categories_is_partial(
 ) -> None:
     """A job stopped while writing its catalog had read and classified all of its files."""
     assert is_partial(status, phase, files_done=files_done, files_total=3) is partial
+
+
+def test_the_catalog_counts_in_words_that_agree() -> None:
+    one = [make_paper(1, title="Alone", category="Physics")]
+    two = [*one, make_paper(2, title="Other", category="Biology")]
+
+    assert "1 paper in 1 category." in render_text(CatalogFormat.markdown, one)
+    assert "2 papers in 2 categories." in render_text(CatalogFormat.html, two)

@@ -109,3 +109,28 @@ def test_a_paper_is_corrected_in_place_and_says_where_its_fields_came_from(
         1999,
         "user",
     )
+
+
+def test_a_resumed_job_links_to_its_child_and_a_child_says_its_parent_was_deleted(
+    page: Page, server: ServerProcess, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 1, prefix="a")
+    gated = gated_pdf(papers_dir, "z-gated.pdf")
+    parent = server.http.post("/api/jobs/folder", json={"path": str(papers_dir)}).json()
+    page.goto(f"/#/jobs/{parent['id']}")
+    expect(page.get_by_text("1 of 2 files done")).to_be_visible()
+    server.http.post(f"/api/jobs/{parent['id']}/cancel")
+    Path(f"{gated}.release").touch()
+    child = server.http.post(f"/api/jobs/{parent['id']}/resume", json={}).json()
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Resumed")).to_be_visible()
+    expect(page.get_by_role("button", name="Resume")).to_have_count(0)
+    page.get_by_role("link", name=f"job {child['id'][:8]}").click()
+    expect(page.locator(".title-line .badge")).to_have_text("completed")
+    expect(page.get_by_role("link", name=f"job {parent['id'][:8]}")).to_be_visible()
+
+    assert server.http.delete(f"/api/jobs/{parent['id']}").status_code == 204
+    page.reload()
+    expect(page.get_by_text(f"from job {parent['id'][:8]} (deleted)")).to_be_visible()
+    expect(page.get_by_role("link", name=f"job {parent['id'][:8]}")).to_have_count(0)

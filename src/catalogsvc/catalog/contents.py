@@ -33,6 +33,14 @@ class CategoryGroup:
     papers: tuple[Paper, ...]
 
 
+def contents_line(groups: Sequence[CategoryGroup]) -> str:
+    """ "12 papers in 1 category": what a catalog holds, counted in words that agree."""
+    papers = sum(len(group.papers) for group in groups)
+    paper_word = "paper" if papers == 1 else "papers"
+    category_word = "category" if len(groups) == 1 else "categories"
+    return f"{papers} {paper_word} in {len(groups)} {category_word}"
+
+
 def display_title(paper: Paper) -> str:
     """The paper's title, or its file name when extraction found no title."""
     return collapse_whitespace(paper.title or "") or paper.file_name

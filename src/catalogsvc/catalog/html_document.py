@@ -10,6 +10,7 @@ from catalogsvc.catalog.contents import (
     CatalogHeader,
     CategoryGroup,
     arxiv_url,
+    contents_line,
     display_title,
     doi_url,
 )
@@ -33,7 +34,6 @@ details { margin-top: 0.25rem; }
 
 
 def render_html(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:
-    paper_count = sum(len(group.papers) for group in groups)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -51,7 +51,7 @@ def render_html(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:
     if header.partial:
         parts.append(f'<p class="partial" role="status">{escape(PARTIAL_NOTICE)}</p>')
     parts += [
-        f"<p>Job {escape(header.job_id)}: {paper_count} papers in {len(groups)} categories.</p>",
+        f"<p>Job {escape(header.job_id)}: {escape(contents_line(groups))}.</p>",
         "</header>",
         *_table_of_contents(groups),
         "<main>",

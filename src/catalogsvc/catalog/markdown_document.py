@@ -11,6 +11,7 @@ from catalogsvc.catalog.contents import (
     CategoryGroup,
     arxiv_url,
     collapse_whitespace,
+    contents_line,
     display_title,
     doi_url,
 )
@@ -26,12 +27,11 @@ _ORDERED_LIST_MARKER = re.compile(r"^(\d+)\.")
 
 
 def render_markdown(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:
-    paper_count = sum(len(group.papers) for group in groups)
     lines = [f"# {escape_markdown(header.title)}", ""]
     if header.partial:
         lines += [f"> **{escape_markdown(PARTIAL_NOTICE)}**", ""]
     lines += [
-        f"Job {escape_markdown(header.job_id)}: {paper_count} papers in {len(groups)} categories.",
+        f"Job {escape_markdown(header.job_id)}: {contents_line(groups)}.",
         "",
     ]
     for group in groups:

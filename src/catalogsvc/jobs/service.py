@@ -296,5 +296,5 @@ class JobService:
 
 def _already_resumed(parent: JobRow) -> JobAlreadyResumed:
     return JobAlreadyResumed(
-        f"job {parent.id} was already resumed by job {parent.resumed_by}; resume that one instead"
+        f"job {parent.id} was already resumed by job {parent.resumed_by}; go on from that job"
     )

@@ -106,12 +106,22 @@ function deleteControl(job, { navigate, message }) {
 }
 
 /** The actions of a finished (terminal) job. */
+/** A job resumed already: its child finishes it, so the way on is a link, not a second resume. */
+function resumedBy(job) {
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": `resumed-${job.id}` },
+    h("h2", { id: `resumed-${job.id}` }, "Resumed"),
+    h("p", {}, "This job was resumed by ", h("a", { href: `#/jobs/${job.resumed_by}` }, `job ${shortId(job.resumed_by)}`), "."),
+  );
+}
+
 export function jobActions(job, context) {
   return h(
     "div",
     { class: "job-actions" },
     downloads(job),
-    isPartial(job.status) ? resumeForm(job, context) : null,
+    isPartial(job.status) ? (job.resumed_by ? resumedBy(job) : resumeForm(job, context)) : null,
     reclassifyForm(job, context),
     deleteControl(job, context),
   );

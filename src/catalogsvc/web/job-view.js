@@ -54,6 +54,8 @@ export function jobView(main, { navigate, params: [jobId] }) {
   const errorList = h("ul", { class: "file-errors" });
   const errorsSection = h("section", { class: "card", hidden: true }, h("h2", {}, "File errors"), errorList);
   const actionsSlot = h("div");
+  let parentGone = false;
+  let parentChecked = false;
 
   main.replaceChildren(
     h("div", { class: "title-line" }, heading, badgeSlot),
@@ -89,9 +91,10 @@ export function jobView(main, { navigate, params: [jobId] }) {
   function render() {
     if (!job || disposed) return;
     if (badgeSlot.textContent !== job.status) badgeSlot.replaceChildren(statusBadge(job.status));
-    const parent = job.parent_id
-      ? [" · from ", h("a", { href: `#/jobs/${job.parent_id}` }, `job ${shortId(job.parent_id)}`)]
-      : [];
+    checkParent();
+    let parent = [];
+    if (job.parent_id && parentGone) parent = [` · from job ${shortId(job.parent_id)} (deleted)`];
+    else if (job.parent_id) parent = [" · from ", h("a", { href: `#/jobs/${job.parent_id}` }, `job ${shortId(job.parent_id)}`)];
     meta.replaceChildren(
       `${job.kind} · taxonomy ${job.taxonomy.name} · ${job.classifier} · created ${formatDate(job.created_at)}`,
       ...parent,
@@ -147,6 +150,17 @@ export function jobView(main, { navigate, params: [jobId] }) {
     if (data.state === "done" && data.paper) table.addPaper(data.paper);
     if (data.state === "failed" || data.state === "skipped") fileErrors.push(data);
     render();
+  }
+
+  /** A deleted parent is said so, not linked to a page that would answer 404. */
+  function checkParent() {
+    if (!job.parent_id || parentChecked) return;
+    parentChecked = true;
+    api.getJob(job.parent_id).catch((error) => {
+      if (!/HTTP 404/.test(error.message)) return;
+      parentGone = true;
+      render();
+    });
   }
 
   function onJob(data) {
