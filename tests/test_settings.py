@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from platformdirs import user_data_dir
 from pydantic import ValidationError
 
 from catalogsvc.settings import Settings
@@ -23,3 +26,15 @@ def test_postgresql_may_run_jobs_in_process_when_asked() -> None:
 def test_the_task_queue_on_sqlite_is_refused_with_the_reason() -> None:
     with pytest.raises(ValidationError, match="needs a PostgreSQL CATALOGSVC_DATABASE_URL"):
         Settings(database_url="sqlite:///jobs.db", task_queue=True)
+
+
+def test_the_data_folder_is_the_users_wherever_the_command_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CATALOGSVC_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    here = Settings(_env_file=None).data_dir
+    monkeypatch.chdir("/")
+
+    assert here == Settings(_env_file=None).data_dir == Path(user_data_dir("catalogsvc"))
+    assert here.is_absolute()

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
+import platformdirs
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -15,7 +16,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CATALOGSVC_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Database, uploads and catalogs.")
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("catalogsvc")),
+        description="Database and uploads; default: the user's data folder "
+        "(~/.local/share/catalogsvc on Linux), the same for the server and the CLI "
+        "wherever they are started.",
+    )
     database_url: str | None = Field(
         default=None, description="Any SQLAlchemy URL; default: SQLite in DATA_DIR."
     )
