@@ -123,13 +123,16 @@ async def test_ctrl_c_cancels_keeps_partial_results_and_says_how_to_resume(
     assert sum(len(group["papers"]) for group in catalog["categories"]) == 1
 
     release(gated)
-    resumed = await asyncio.to_thread(
-        run_command, settings, "resume", job_id, "--out", str(tmp_path / "resumed")
-    )
+    # By a prefix of the id, and without --out: the catalogs go where the run wrote them.
+    resumed = await asyncio.to_thread(run_command, settings, "resume", job_id[:8])
     assert resumed.returncode == 0, resumed.stderr
     child_id, said = summary_line(resumed.stderr)
     assert child_id != job_id
-    assert said == f"completed; 2/2 files, 0 failed, 2 papers; catalogs in {tmp_path / 'resumed'}"
+    assert said == f"completed; 2/2 files, 0 failed, 2 papers; catalogs in {out}"
+    (whole_file,) = [f for f in out.iterdir() if child_id in f.name and f.suffixes == [".json"]]
+    whole = json.loads(whole_file.read_text())
+    assert whole["partial"] is False
+    assert sum(len(group["papers"]) for group in whole["categories"]) == 2
 
 
 def test_eval_of_a_folder_without_truth_says_what_it_needs(

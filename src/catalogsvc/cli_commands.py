@@ -29,6 +29,7 @@ from rich.text import Text
 
 from catalogsvc.app import create_app, open_services
 from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
+from catalogsvc.cli_outputs import remember_output, remembered_output
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
 from catalogsvc.extraction.extract import extract_paper
@@ -91,7 +92,9 @@ def _build_parser() -> argparse.ArgumentParser:
     resume = commands.add_parser("resume", help="finish a cancelled, failed or interrupted job")
     resume.add_argument("job_id")
     resume.add_argument("--retry-failed", action="store_true")
-    resume.add_argument("--out", type=Path, default=Path("catalog"))
+    resume.add_argument(
+        "--out", type=Path, default=None, help="default: where the job's own run wrote"
+    )
     resume.add_argument("--format", action="append", choices=[f.value for f in CatalogFormat])
     resume.set_defaults(command=_resume)
 
@@ -129,15 +132,23 @@ def _run(args: argparse.Namespace) -> int:
     async def submit(jobs: JobService) -> JobSnapshot:
         return await jobs.submit_folder(str(folder), recursive=args.recursive, taxonomy=taxonomy)
 
-    return _write_outcome(*asyncio.run(_run_job(settings, submit, args)), args.out)
+    final, catalogs = asyncio.run(_run_job(settings, submit, args))
+    remember_output(settings.data_dir, final.job.id, args.out)
+    return _write_outcome(final, catalogs, args.out)
 
 
 def _resume(args: argparse.Namespace) -> int:
+    settings = _in_process(Settings())
+
     async def submit(jobs: JobService) -> JobSnapshot:
         job_id = await jobs.full_id(args.job_id)  # a unique prefix will do
         return await jobs.resume_job(job_id, retry_failed=args.retry_failed)
 
-    return _write_outcome(*asyncio.run(_run_job(_in_process(Settings()), submit, args)), args.out)
+    final, catalogs = asyncio.run(_run_job(settings, submit, args))
+    parent = final.job.parent_id or ""
+    out = args.out or remembered_output(settings.data_dir, parent) or Path("catalog")
+    remember_output(settings.data_dir, final.job.id, out)
+    return _write_outcome(final, catalogs, out)
 
 
 def _in_process(settings: Settings) -> Settings:
