@@ -37,7 +37,8 @@ from catalogsvc.extraction.pool import ExtractFn
 from catalogsvc.jobs.events import PhaseEvent, ProgressEvent
 from catalogsvc.jobs.job_catalog import job_catalogs
 from catalogsvc.jobs.replica import Replica
-from catalogsvc.jobs.service import JobService, JobSnapshot
+from catalogsvc.jobs.service import JobService
+from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
@@ -265,9 +266,10 @@ def _jobs(args: argparse.Namespace) -> int:
     # Ids are shown by their first 12 characters: any unique prefix names a job.
     table = Table(
         Column("id", no_wrap=True),
+        Column("name", overflow="ellipsis", no_wrap=True, max_width=20),
         Column("status", no_wrap=True),
         Column("created", no_wrap=True),
-        Column("files", no_wrap=True, justify="right"),
+        Column("files", no_wrap=True, justify="right", min_width=13),
         Column("papers", no_wrap=True, justify="right"),
         Column("error", overflow="ellipsis", no_wrap=True, ratio=1),
         box=box.SIMPLE_HEAD,
@@ -277,6 +279,7 @@ def _jobs(args: argparse.Namespace) -> int:
         failed = f", {progress.files_failed} failed" if progress.files_failed else ""
         table.add_row(
             job.id[:SHORT_ID],
+            job.name or "",
             job.status if job.kind == "process" else f"{job.status} ({job.kind})",
             job.created_at.strftime("%m-%d %H:%M"),
             f"{progress.files_done}/{progress.files_total}{failed}",

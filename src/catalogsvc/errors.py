@@ -42,6 +42,10 @@ class JobNotResumable(JobConflict):
 class JobAlreadyResumed(JobConflict):
     """The job was already resumed by another job."""
 
+    @classmethod
+    def naming(cls, parent_id: str, child_id: str | None) -> JobAlreadyResumed:
+        return cls(f"job {parent_id} was already resumed by job {child_id}; go on from that job")
+
 
 class InvalidInput(CatalogError):
     """The request is not valid."""

@@ -55,10 +55,11 @@ def test_a_cancelled_upload_keeps_its_papers_shows_in_history_and_resumes(
     expect(page).to_have_url(re.compile(r"#/history\?status=cancelled$"))
     row = page.locator(f'tr[data-job-id="{job_id}"]')
     expect(row.locator(".badge")).to_have_text("cancelled")
-    expect(row).to_contain_text("2 of 3 files")
+    expect(row).to_contain_text("2 papers from 3 files")
+    expect(row).to_contain_text("upload")
     save_screenshot(page, "history")
 
-    row.get_by_role("link", name=job_id[:8]).click()
+    row.get_by_role("link", name="a0.pdf and 2 more").click()
     expect(page.get_by_role("heading", name="Download the partial catalog")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="JSON (partial)", exact=True).click()

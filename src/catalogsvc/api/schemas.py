@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
-from catalogsvc.jobs.service import JobSnapshot
+from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.store.models import JobFileRow
 
 
@@ -23,6 +23,9 @@ def _encodable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_encodable)]
+JobName = Annotated[
+    str | None, Field(min_length=1, max_length=200, description="Default: the folder's name.")
+]
 TaxonomyField = Annotated[
     Text | list[Category] | None,
     Field(
@@ -52,6 +55,8 @@ class JobOut(BaseModel):
             "examples": [
                 {
                     "id": "3f2c9a0b8d7e4f5a9c1b2d3e4f5a6b7c",
+                    "name": "2024",
+                    "source": "/srv/papers/2024",
                     "kind": "process",
                     "status": "running",
                     "phase": "extracting",
@@ -77,6 +82,10 @@ class JobOut(BaseModel):
     )
 
     id: str
+    name: str | None = Field(
+        description="Given on submit, or the folder's name, or the first file's."
+    )
+    source: str = Field(description="The folder a folder job read, or `upload`.")
     kind: JobKind
     status: JobStatus
     phase: JobPhase
@@ -97,6 +106,8 @@ class JobOut(BaseModel):
         job, progress = snapshot.job, snapshot.progress
         return cls(
             id=job.id,
+            name=job.name,
+            source=job.source,
             kind=JobKind(job.kind),
             status=JobStatus(job.status),
             phase=JobPhase(job.phase),
@@ -156,6 +167,7 @@ class FolderJobIn(BaseModel):
     path: Text = Field(min_length=1, examples=["/srv/papers/2024"])
     recursive: bool = False
     taxonomy: TaxonomyField = None
+    name: JobName = None
 
 
 class CancelManyIn(BaseModel):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -36,22 +35,18 @@ from catalogsvc.jobs.inputs import (
     remove_job_files,
     save_uploads,
 )
+from catalogsvc.jobs.job_names import default_name
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
+from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.job_ids import full_job_id
 from catalogsvc.store.models import JobFileRow, JobRow, utc_now
-from catalogsvc.store.repository import NewFile, Progress, Store
+from catalogsvc.store.repository import NewFile, Store
 
 if TYPE_CHECKING:  # procrastinate is installed with the postgresql extra only
     from catalogsvc.jobs.task_queue import TaskQueue
-
-
-@dataclass(frozen=True, slots=True)
-class JobSnapshot:
-    job: JobRow
-    progress: Progress
 
 
 class JobService:
@@ -87,7 +82,7 @@ class JobService:
         return JobService(*parts, self._classifier_name, self._replica, owner, queue=self._queue)
 
     async def submit_upload(
-        self, uploads: Sequence[tuple[str, BinaryIO]], taxonomy: Taxonomy
+        self, uploads: Sequence[tuple[str, BinaryIO]], taxonomy: Taxonomy, name: str | None = None
     ) -> JobSnapshot:
         """Store the uploaded files under DATA_DIR/uploads and start a job over them."""
         if not uploads:
@@ -99,9 +94,12 @@ class JobService:
             return save_uploads(uploads, self._settings.uploads_dir.resolve() / job_id, limit)
 
         files = await asyncio.to_thread(save)
-        return await self._create(job_id, JobKind.process, taxonomy, files, "upload", self._owner)
+        kind = JobKind.process
+        return await self._create(job_id, kind, taxonomy, files, "upload", self._owner, name=name)
 
-    async def submit_folder(self, path: str, *, recursive: bool, taxonomy: Taxonomy) -> JobSnapshot:
+    async def submit_folder(
+        self, path: str, *, recursive: bool, taxonomy: Taxonomy, name: str | None = None
+    ) -> JobSnapshot:
         """Start a job over the PDFs of a server folder inside CATALOGSVC_ALLOWED_ROOTS."""
         roots, data_dir = self._settings.allowed_roots, self._settings.data_dir
         folder = await asyncio.to_thread(allowed_folder, path, roots, data_dir)
@@ -110,8 +108,9 @@ class JobService:
         )
         if not files:
             raise NotAFolder(f"no PDF files in {folder}")
+        job_id, kind = uuid.uuid4().hex, JobKind.process
         return await self._create(
-            uuid.uuid4().hex, JobKind.process, taxonomy, files, str(folder), self._owner
+            job_id, kind, taxonomy, files, str(folder), self._owner, name=name
         )
 
     async def cancel_job(self, job_id: str) -> JobSnapshot:
@@ -135,7 +134,7 @@ class JobService:
         """A new job over the parent's unfinished files, reusing the papers already extracted."""
         parent = await self._require(job_id)
         if parent.resumed_by is not None:
-            raise _already_resumed(parent)
+            raise JobAlreadyResumed.naming(parent.id, parent.resumed_by)
         if parent.status not in RESUMABLE_STATUSES:
             raise JobNotResumable(
                 f"job {job_id} is {parent.status}; only cancelled, failed or "
@@ -154,6 +153,7 @@ class JobService:
             parent.owner,
             parent_id=parent.id,
             resumes=True,
+            name=parent.name,
         )
 
     async def reclassify_job(
@@ -175,6 +175,7 @@ class JobService:
             parent.owner,
             parent_id=parent.id,
             overwrite_user_categories=overwrite_user_categories,
+            name=parent.name,
         )
 
     async def delete_job(self, job_id: str) -> None:
@@ -244,9 +245,11 @@ class JobService:
         *,
         resumes: bool = False,
         overwrite_user_categories: bool = False,
+        name: str | None = None,
     ) -> JobSnapshot:
         row = JobRow(
             id=job_id,
+            name=name or default_name(source, files),
             kind=kind.value,
             status=JobStatus.queued.value,
             phase=JobPhase.queued.value,
@@ -279,7 +282,7 @@ class JobService:
         if parent is None:
             return JobNotFound(f"no job with id {parent_id!r}")
         if parent.resumed_by is not None:
-            return _already_resumed(parent)
+            return JobAlreadyResumed.naming(parent.id, parent.resumed_by)
         return JobStillActive(f"job {parent_id} is {parent.status}")
 
     async def _require(self, job_id: str) -> JobRow:
@@ -292,9 +295,3 @@ class JobService:
         files = await asyncio.to_thread(self._store.list_files, parent.id)
         papers = await asyncio.to_thread(self._store.list_papers, parent.id)
         return carried_files(files, papers, retry_failed=retry_failed)
-
-
-def _already_resumed(parent: JobRow) -> JobAlreadyResumed:
-    return JobAlreadyResumed(
-        f"job {parent.id} was already resumed by job {parent.resumed_by}; go on from that job"
-    )

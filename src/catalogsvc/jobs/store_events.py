@@ -10,7 +10,8 @@ from dataclasses import asdict
 
 from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.jobs.events import JobEvent, PhaseEvent, ProgressEvent, StatusEvent
-from catalogsvc.jobs.service import JobService, JobSnapshot
+from catalogsvc.jobs.service import JobService
+from catalogsvc.jobs.snapshot import JobSnapshot
 
 STORE_POLL_S = 0.25
 

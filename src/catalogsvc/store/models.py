@@ -39,6 +39,7 @@ class JobRow(SQLModel, table=True):
     lease_renewed_at: datetime | None = None
     # A reclassify asked to replace the categories users set (else it keeps them).
     overwrite_user_categories: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    name: str | None = Field(default=None, max_length=200)
 
 
 class JobFileRow(SQLModel, table=True):

@@ -34,6 +34,14 @@ function historyHash(statuses, cursor, limit) {
 // Cursors of the pages before the current one, so "Previous" can go back.
 let earlierCursors = [];
 
+/** What the job read: its folder or "upload", and whose resume or reclassify it is. */
+function sourceText(job) {
+  const read = job.source === "upload" ? "upload" : job.source;
+  if (!job.parent_id) return read;
+  const how = job.kind === "reclassify" ? "reclassify" : "resume";
+  return `${read} (${how} of ${shortId(job.parent_id)})`;
+}
+
 export function historyView(main, { navigate, query, flash }) {
   const { statuses, cursor, limit } = readQuery(query);
   if (!cursor) earlierCursors = [];
@@ -79,11 +87,11 @@ export function historyView(main, { navigate, query, flash }) {
       "tr",
       { "data-job-id": job.id, "data-status": job.status },
       h("td", { class: "select" }, box),
-      cell("Job", h("a", { href: `#/jobs/${job.id}` }, shortId(job.id))),
+      cell("Job", h("a", { href: `#/jobs/${job.id}` }, job.name || shortId(job.id)), " ", h("span", { class: "hint" }, shortId(job.id))),
       cell("Status", statusBadge(job.status)),
       cell("Created", formatDate(job.created_at)),
-      cell("Kind", job.kind),
-      cell("Papers", `${papers} of ${plural(total, "file")}`),
+      cell("Source", sourceText(job)),
+      cell("Papers", `${plural(papers, "paper")} from ${plural(total, "file")}`),
       cell("Taxonomy", job.taxonomy.name),
     );
   }
@@ -147,7 +155,7 @@ export function historyView(main, { navigate, query, flash }) {
         h(
           "thead",
           {},
-          h("tr", {}, ["Select", "Job", "Status", "Created", "Kind", "Papers", "Taxonomy"].map((label) =>
+          h("tr", {}, ["Select", "Job", "Status", "Created", "Source", "Papers", "Taxonomy"].map((label) =>
             h("th", { scope: "col", class: label === "Select" ? "select" : null }, label === "Select" ? h("span", { class: "visually-hidden" }, label) : label),
           )),
         ),

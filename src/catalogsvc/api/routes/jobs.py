@@ -46,10 +46,18 @@ async def submit_upload_job(
             examples=["arxiv"],
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        Form(
+            min_length=1,
+            max_length=200,
+            description="Default: the first file's name and how many more.",
+        ),
+    ] = None,
 ) -> JobOut:
     """Upload PDFs and start a job over them."""
     uploads = [(upload.filename or "", upload.file) for upload in files]
-    snapshot = await jobs.submit_upload(uploads, resolve_taxonomy(taxonomy))
+    snapshot = await jobs.submit_upload(uploads, resolve_taxonomy(taxonomy), name)
     return JobOut.from_snapshot(snapshot)
 
 
@@ -61,7 +69,10 @@ async def submit_upload_job(
 async def submit_folder_job(jobs: JobServiceDep, body: FolderJobIn) -> JobOut:
     """Start a job over the PDFs of a folder on the server."""
     snapshot = await jobs.submit_folder(
-        body.path, recursive=body.recursive, taxonomy=resolve_taxonomy(body.taxonomy)
+        body.path,
+        recursive=body.recursive,
+        taxonomy=resolve_taxonomy(body.taxonomy),
+        name=body.name,
     )
     return JobOut.from_snapshot(snapshot)
 
