@@ -163,6 +163,7 @@ def build_enricher(settings: Settings, store: Store, client: httpx.AsyncClient) 
         client,
         slots=asyncio.Semaphore(settings.enrich_max_concurrency),
         max_retries=settings.enrich_max_retries,
+        deadline_s=settings.enrich_timeout_s,
     )
     registries: list[Registry] = [
         Crossref(http, settings.crossref_url, settings.contact_email)

@@ -32,6 +32,7 @@ log = logging.getLogger("catalogsvc.worker")
 
 RECOVERY_LOCK = 0x63617461  # the advisory lock of the one worker that recovers stalled tasks
 RECOVERY_INTERVAL_S = 0.5
+RECOVERY_APPLICATION = "catalogsvc-recovery"  # its sessions, as pg_stat_activity names them
 ABORT_POLL_S = 0.5  # the backstop of LISTEN/NOTIFY while its connection reconnects
 FETCH_POLL_S = 1.0
 
@@ -113,20 +114,22 @@ async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Sett
 
 
 async def _recover_while_connected(app: procrastinate.App, url: str, settings: Settings) -> None:
+    """Each round, the worker that takes the recovery lock for that round's transaction does
+    the work: a worker frozen while it holds the lock is ended by the server's idle-in-
+    transaction timeout, and the lock passes to another (held for good, it would not)."""
     await asyncio.to_thread(load_queue_time_zone)
     options = queue_connector_options(url)
     async with await psycopg.AsyncConnection.connect(
-        options["conninfo"], autocommit=True, **options["kwargs"]
+        options["conninfo"],
+        autocommit=True,
+        application_name=RECOVERY_APPLICATION,
+        **options["kwargs"],
     ) as connection:
-        leading = False
         while True:
-            if not leading and await _holds_lock(connection):
-                leading = True
-                log.info("this worker recovers the tasks of dead workers")
-            if leading:
-                await _requeue_stalled(app, connection, settings.worker_stall_s)
+            async with connection.transaction():
+                if await _takes_lock(connection):
+                    await _requeue_stalled(app, connection, settings.worker_stall_s)
             await asyncio.sleep(RECOVERY_INTERVAL_S)
-            await connection.execute("SELECT 1")  # a session the server ended raises here
 
 
 async def _requeue_stalled(
@@ -147,7 +150,7 @@ async def _requeue_stalled(
         )
 
 
-async def _holds_lock(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> bool:
-    cursor = await connection.execute("SELECT pg_try_advisory_lock(%s)", (RECOVERY_LOCK,))
+async def _takes_lock(connection: psycopg.AsyncConnection[tuple[object, ...]]) -> bool:
+    cursor = await connection.execute("SELECT pg_try_advisory_xact_lock(%s)", (RECOVERY_LOCK,))
     row = await cursor.fetchone()
     return bool(row and row[0])

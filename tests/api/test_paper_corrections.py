@@ -190,3 +190,18 @@ async def test_the_type_publisher_and_issn_are_corrected_and_the_entry_type_foll
     assert answer.status_code == 200, answer.text
     assert answer.json()["sources"]["type"] == "user"
     assert "@inproceedings{" in bibtex.text and "booktitle = {Proc. of Tests}" in bibtex.text
+
+
+async def test_control_characters_are_dropped_and_a_blank_value_is_refused(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    paper = await finished_paper(client, papers_dir)
+    url = f"/api/papers/{paper['id']}"
+
+    cleaned = await client.http.patch(url, json={"title": "A\x00 title\x1b[31m with\tcontrols"})
+    blank = await client.http.patch(url, json={"title": "   "})
+    broken_doi = await client.http.patch(url, json={"doi": "10.1000/ab\ncd"})
+
+    assert cleaned.json()["title"] == "A title [31m with controls"
+    assert blank.status_code == 422 and "title" in json.dumps(blank.json()["detail"])
+    assert broken_doi.status_code == 422 and "doi" in json.dumps(broken_doi.json()["detail"])

@@ -233,3 +233,19 @@ async def test_done_in_a_job_the_catalog_carries_the_registrys_venue_and_a_cance
     assert cancelled.json()["status"] == "cancelled"
     assert time.monotonic() - started < 5
     assert (await client.job(second["id"]))["progress"]["papers"] == 0
+
+
+def test_a_registrys_implausible_values_are_dropped_before_they_are_stored() -> None:
+    record = RegistryRecord(
+        source=FieldSource.crossref,
+        venue="Jour\x00nal of\x1b Tests",
+        year=99999,
+        volume="9" * 5000,
+        issn="garbage issn",
+        publisher="P\x00ub",
+    )
+
+    applied = apply_record(ExtractedPaper(sha256="0" * 64, pages=1), record)
+
+    assert (applied.venue, applied.publisher) == ("Jour nal of Tests", "P ub")
+    assert (applied.year, applied.volume, applied.issn) == (None, None, None)

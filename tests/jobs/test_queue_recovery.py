@@ -1,5 +1,6 @@
-"""The worker that recovers dead workers' tasks survives losing its database connection (a
-PostgreSQL restart ends every session): it reconnects and takes the recovery lock again."""
+"""The loop that recovers dead workers' tasks survives losing its database connection (a
+PostgreSQL restart ends every session): it reconnects and goes on, and it holds the recovery
+lock only inside each round's transaction, so a frozen worker cannot keep it."""
 
 from __future__ import annotations
 
@@ -13,17 +14,27 @@ from sqlalchemy import create_engine, text
 from catalogsvc.jobs.task_queue import queue_connector_options
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
-from catalogsvc.worker import RECOVERY_LOCK, recover_stalled_tasks
+from catalogsvc.worker import RECOVERY_APPLICATION, RECOVERY_LOCK, recover_stalled_tasks
 from tests.postgres_server import PostgresServer
 
-HOLDER = text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = :lock")
+SESSION = text("SELECT pid FROM pg_stat_activity WHERE application_name = :name")
+HELD = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :lock")
 
 
-def lock_holder(url: str) -> int | None:
+def recovery_session(url: str) -> int | None:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(HOLDER, {"lock": RECOVERY_LOCK}).scalar()
+            return connection.execute(SESSION, {"name": RECOVERY_APPLICATION}).scalar()
+    finally:
+        engine.dispose()
+
+
+def lock_held(url: str) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return bool(connection.execute(HELD, {"lock": RECOVERY_LOCK}).scalar())
     finally:
         engine.dispose()
 
@@ -38,15 +49,15 @@ def end_session(url: str, pid: int) -> None:
         engine.dispose()
 
 
-async def holder_other_than(url: str, former: int | None, timeout: float = 15) -> int:
+async def session_other_than(url: str, former: int | None, timeout: float = 15) -> int:
     deadline = time.monotonic() + timeout
-    while (pid := await asyncio.to_thread(lock_holder, url)) is None or pid == former:
-        assert time.monotonic() < deadline, "no worker holds the recovery lock"
+    while (pid := await asyncio.to_thread(recovery_session, url)) is None or pid == former:
+        assert time.monotonic() < deadline, "the recovery loop has no session"
         await asyncio.sleep(0.05)
     return pid
 
 
-async def test_recovery_reconnects_and_takes_the_lock_again_after_its_session_ended(
+async def test_recovery_reconnects_after_its_session_ended_and_holds_no_lock_between_rounds(
     postgres: PostgresServer,
 ) -> None:
     url = postgres.new_database()
@@ -60,12 +71,14 @@ async def test_recovery_reconnects_and_takes_the_lock_again_after_its_session_en
     async with app.open_async():
         recovery = asyncio.create_task(recover_stalled_tasks(app, url, settings))
         try:
-            first = await holder_other_than(url, None)
+            first = await session_other_than(url, None)
             await asyncio.to_thread(end_session, url, first)
-            second = await holder_other_than(url, first)
+            second = await session_other_than(url, first)
+            held = [await asyncio.to_thread(lock_held, url) for _ in range(10)]
         finally:
             recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await recovery
 
     assert second != first
+    assert held.count(False) >= 5, "the lock is held only during the short rounds"

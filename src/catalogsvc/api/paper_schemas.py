@@ -8,13 +8,27 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import PaperType
 from catalogsvc.extraction.identifiers import normalize_doi
+from catalogsvc.extraction.text_cleanup import CONTROL_CHARACTERS
 
-ShortText = Annotated[str, Field(min_length=1, max_length=1000)]
+
+def _clean(value: str) -> str:
+    """Text as extraction stores it: no control characters (PostgreSQL refuses NUL, exports
+    break on the others), whitespace collapsed; blank is no value."""
+    cleaned = " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+    if not cleaned:
+        raise ValueError("must not be blank")
+    return cleaned
+
+
+Clean = AfterValidator(_clean)
+ShortText = Annotated[str, Field(min_length=1, max_length=1000), Clean]
 
 
 def _doi(value: str | None) -> str | None:
     if value is None:
         return None
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("a DOI holds no control characters (a new line, a tab…)")
     doi = normalize_doi(value)
     if doi is None:
         raise ValueError("not a DOI: a DOI reads 10.<registrant>/<suffix>, e.g. 10.1000/xyz123")
@@ -33,22 +47,22 @@ class PaperCorrection(BaseModel):
     )
 
     title: ShortText | None = None
-    authors: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(
+    authors: list[Annotated[str, Field(min_length=1, max_length=300), Clean]] | None = Field(
         default=None, max_length=500
     )
     year: int | None = Field(default=None, ge=1000, le=2100)
     doi: Annotated[str | None, AfterValidator(_doi)] = Field(default=None, max_length=300)
     venue: ShortText | None = None
-    volume: Annotated[str, Field(min_length=1, max_length=50)] | None = None
-    issue: Annotated[str, Field(min_length=1, max_length=50)] | None = None
-    page_range: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    volume: Annotated[str, Field(min_length=1, max_length=50), Clean] | None = None
+    issue: Annotated[str, Field(min_length=1, max_length=50), Clean] | None = None
+    page_range: Annotated[str, Field(min_length=1, max_length=50), Clean] | None = None
     publisher: ShortText | None = None
     issn: Annotated[str, Field(pattern=r"^\d{4}-\d{3}[\dXx]$")] | None = None
     type: PaperType | None = Field(
         default=None, description="It decides each export's entry type (@article, @inproceedings…)."
     )
-    abstract: Annotated[str, Field(min_length=1, max_length=20000)] | None = None
-    category: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    abstract: Annotated[str, Field(min_length=1, max_length=20000), Clean] | None = None
+    category: Annotated[str, Field(min_length=1, max_length=200), Clean] | None = None
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the request names; a null clears the field (authors: none)."""

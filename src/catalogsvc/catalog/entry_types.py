@@ -44,8 +44,10 @@ def page_bounds(page_range: str | None) -> tuple[str | None, str | None]:
     """First and last page of "222-235"; an article number ("e00353") is a first page only."""
     if not page_range:
         return None, None
-    first, _, last = page_range.replace("\u2013", "-").partition("-")
-    return first.strip() or None, last.strip() or None
+    parts = [part.strip() for part in page_range.replace("\u2013", "-").split("-") if part.strip()]
+    if not parts:
+        return None, None
+    return parts[0], parts[-1] if len(parts) > 1 else None
 
 
 def venue_line(paper: Paper) -> str | None:

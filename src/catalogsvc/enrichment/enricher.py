@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from catalogsvc.domain import ExtractedPaper, FieldSource
 from catalogsvc.enrichment.http_client import RegistryUnavailable
 from catalogsvc.enrichment.matching import same_work
-from catalogsvc.enrichment.records import RegistryRecord
+from catalogsvc.enrichment.records import RegistryRecord, sanitized
 from catalogsvc.extraction.identifiers import normalize_doi
 
 log = logging.getLogger("catalogsvc.enrichment")
@@ -88,6 +88,7 @@ def _warn(paper: ExtractedPaper, problem: str) -> ExtractedPaper:
 
 def apply_record(paper: ExtractedPaper, record: RegistryRecord) -> ExtractedPaper:
     """The paper with the record's values where they may go, each field's source updated."""
+    record = sanitized(record)
     sources = dict(paper.sources)
     values: dict[str, Any] = {}
     for name in (*REGISTRY_FIRST, *IF_MISSING):

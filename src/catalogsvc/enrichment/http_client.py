@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import json
 import time
 from typing import Any
 
@@ -15,6 +16,7 @@ from catalogsvc import __version__
 
 FIRST_BACKOFF_S = 0.5
 LONGEST_WAIT_S = 30.0  # a Retry-After longer than this is not worth holding a file for
+LARGEST_ANSWER = 8 * 2**20  # a work's record is kilobytes: more is a broken or hostile server
 
 
 class RegistryUnavailable(Exception):
@@ -28,19 +30,22 @@ class RegistryHttp:
         *,
         slots: asyncio.Semaphore,
         max_retries: int,
+        deadline_s: float,
     ) -> None:
         self._client = client
         self._slots = slots
         self._max_retries = max_retries
+        # httpx's timeout bounds each read; a body sent a byte at a time needs a whole deadline.
+        self._deadline_s = deadline_s
 
     async def get_json(self, url: str, params: dict[str, str] | None = None) -> Any | None:
         """The JSON answer, or None for 404 (the registry does not know the work)."""
         for attempt in range(self._max_retries + 1):
             try:
-                async with self._slots:
-                    response = await self._client.get(url, params=params)
-            except httpx.TimeoutException as error:
-                raise RegistryUnavailable(f"no answer within the timeout ({url})") from error
+                async with self._slots, asyncio.timeout(self._deadline_s):
+                    response, body = await self._fetch(url, params)
+            except (httpx.TimeoutException, TimeoutError) as error:
+                raise RegistryUnavailable(f"no answer within {self._deadline_s:g} s") from error
             except httpx.HTTPError as error:
                 raise RegistryUnavailable(f"{type(error).__name__}: {error}") from error
             if response.status_code == httpx.codes.NOT_FOUND:
@@ -55,10 +60,21 @@ class RegistryHttp:
             if response.status_code >= 400:
                 raise RegistryUnavailable(f"HTTP {response.status_code} for {url}")
             try:
-                return response.json()
+                return json.loads(body)
             except ValueError as error:
                 raise RegistryUnavailable(f"an answer that is not JSON ({url})") from error
         raise AssertionError("unreachable")  # the loop returns or raises
+
+    async def _fetch(self, url: str, params: dict[str, str] | None) -> tuple[httpx.Response, bytes]:
+        """The response and its body, read only up to LARGEST_ANSWER (decompressed)."""
+        async with self._client.stream("GET", url, params=params) as response:
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > LARGEST_ANSWER:
+                    raise RegistryUnavailable(f"an answer over {LARGEST_ANSWER // 2**20} MB")
+                chunks.append(chunk)
+        return response, b"".join(chunks)
 
 
 def registry_client(timeout_s: float, contact_email: str | None) -> httpx.AsyncClient:

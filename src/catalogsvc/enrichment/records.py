@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from catalogsvc.domain import FieldSource, PaperType
@@ -66,3 +66,36 @@ def page_range(first_page: str | None, last_page: str | None) -> str | None:
     if not first_page:
         return None
     return f"{first_page}-{last_page}" if last_page and last_page != first_page else first_page
+
+
+# What a registry's value may be before it is stored; anything else is dropped, as a PATCH
+# would refuse it (a year 99999, a 5,000-character volume, a NUL that PostgreSQL refuses).
+_LONGEST = {"volume": 50, "issue": 50, "page_range": 50, "abstract": 20_000}
+_ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def sanitized(record: RegistryRecord) -> RegistryRecord:
+    """The record with only values that could be stored as a user's correction could."""
+    values: dict[str, Any] = {}
+    for name in (
+        "doi",
+        "title",
+        "venue",
+        "volume",
+        "issue",
+        "page_range",
+        "publisher",
+        "issn",
+        "abstract",
+    ):
+        value = getattr(record, name)
+        text = " ".join(_CONTROL.sub(" ", str(value)).split()) if value is not None else ""
+        values[name] = text if text and len(text) <= _LONGEST.get(name, 1000) else None
+    if values["issn"] and not _ISSN.match(values["issn"]):
+        values["issn"] = None
+    year = (
+        record.year if isinstance(record.year, int) and not isinstance(record.year, bool) else None
+    )
+    values["year"] = year if year is not None and 1000 <= year <= 2100 else None
+    return replace(record, **values)

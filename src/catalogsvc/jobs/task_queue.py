@@ -16,7 +16,7 @@ import procrastinate
 from sqlalchemy.engine.url import make_url
 from sqlmodel import Session
 
-from catalogsvc.store.db import QUEUE_SCHEMA
+from catalogsvc.store.db import IDLE_IN_TRANSACTION_MS, QUEUE_SCHEMA
 from catalogsvc.store.models import JobFileRow, JobTaskRow
 
 QUEUE = "catalogsvc"
@@ -31,7 +31,12 @@ def queue_connector_options(database_url: str) -> dict[str, Any]:
         "conninfo": conninfo.render_as_string(hide_password=False),
         # In UTC, psycopg's first look-up of the session's time zone finds it cached
         # (queue_time_zone) instead of reading the zone files on the event loop.
-        "kwargs": {"options": f"-c search_path={QUEUE_SCHEMA},public -c TimeZone=UTC"},
+        # A frozen worker's session idle inside a transaction would hold task rows (and so a
+        # cancel's abort) for good: the server ends it, as it does the store's.
+        "kwargs": {
+            "options": f"-c search_path={QUEUE_SCHEMA},public -c TimeZone=UTC "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+        },
     }
 
 

@@ -127,5 +127,7 @@ def _user_categories(papers: list[Paper], context: JobContext) -> set[int]:
     return {
         paper.id
         for paper in papers
-        if paper.sources.get("category") == FieldSource.user and paper.category in names
+        # None: the user cleared it, which is a choice too.
+        if paper.sources.get("category") == FieldSource.user
+        and (paper.category is None or paper.category in names)
     }

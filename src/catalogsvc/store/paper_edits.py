@@ -34,8 +34,8 @@ def correct_paper(
         if paper is None:
             raise PaperNotFound(f"no paper with id {paper_id}")
         hold_job(session, paper.job_id)
-        job = session.exec(select(JobRow).where(JobRow.id == paper.job_id)).one()
-        if owner is not None and job.owner != owner:
+        job = session.exec(select(JobRow).where(JobRow.id == paper.job_id)).first()
+        if job is None or (owner is not None and job.owner != owner):  # deleted meanwhile
             raise PaperNotFound(f"no paper with id {paper_id}")
         if job.status in {status.value for status in ACTIVE_STATUSES}:
             raise JobStillActive(
