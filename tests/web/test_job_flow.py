@@ -37,7 +37,7 @@ def test_a_cancelled_upload_keeps_its_papers_shows_in_history_and_resumes(
     expect(page).to_have_url(re.compile(r"#/jobs/\w+$"))
     job_id = page.url.rsplit("/", 1)[1]
     # Files run one at a time; the gated one holds, so progress stops at 2 of 3 with it current.
-    expect(page.get_by_text("2 of 3 files done")).to_be_visible()
+    expect(page.get_by_text("2 of 3 files done · 2 papers")).to_be_visible()
     expect(page.locator(".current-file")).to_have_text("z-gated.pdf")
     expect(page.locator(".title-line .badge")).to_have_text("running")
     rows = page.locator("table.papers tbody tr:not(.group)")

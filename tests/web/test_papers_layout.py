@@ -4,6 +4,7 @@ long the authors list beside it."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,10 @@ def test_titles_wrap_between_words_only(
         expect(page.locator("table.papers .paper-title")).to_have_count(len(TITLES))
 
         expect(page.locator("table.papers").get_by_text("Bartholomew0").first).to_be_visible()
+        # These papers print no year: each is marked for review, saying why.
+        review = page.locator("table.papers .badge-review")
+        expect(review).to_have_count(len(TITLES))
+        expect(review.first).to_have_attribute("title", re.compile(r"\bno year\b"))
         broken = page.evaluate(BROKEN_WORDS)
         save_screenshot(page, f"papers-{name}")
 

@@ -45,7 +45,7 @@ export function jobView(main, { navigate, params: [jobId] }) {
       "dl",
       { class: "facts" },
       term("Phase", phase),
-      term("Current file", current, { whileActive: true }),
+      term("Reading now", current, { whileActive: true }),
       term("Elapsed", elapsed),
       term("Time left", remaining, { whileActive: true }),
     ),
@@ -102,7 +102,9 @@ export function jobView(main, { navigate, params: [jobId] }) {
     const { files_total: total, files_done: done, files_failed: failed } = job.progress;
     bar.max = Math.max(total, 1);
     bar.value = done;
-    files.textContent = `${done} of ${plural(total, "file")} done${failed ? `, ${failed} failed` : ""}`;
+    // One snapshot: files and papers counted by the same progress report.
+    const papersSoFar = job.progress.papers ?? 0;
+    files.textContent = `${done} of ${plural(total, "file")} done${failed ? `, ${failed} failed` : ""} · ${plural(papersSoFar, "paper")}`;
     phase.textContent = classified && job.phase === "classifying" ? `classifying (${classified})` : job.phase;
     current.textContent = running.size ? [...running].join(", ") : "—";
     const active = !isTerminal(job.status);

@@ -26,6 +26,18 @@ function identifier(paper) {
   return "—";
 }
 
+// A category the classifier gave with less confidence than this is worth a look.
+const LOW_SCORE = 0.3;
+
+/** "needs review" and why: a missing title, authors or year, or a doubtful category. */
+function reviewNote(paper) {
+  const missing = ["title", "authors", "year"].filter((name) => (name === "authors" ? !paper.authors.length : !paper[name]));
+  const doubtful = paper.category_score != null && paper.category_score < LOW_SCORE && paper.sources?.category !== "user";
+  if (!missing.length && !doubtful) return null;
+  const reasons = [...(missing.length ? [`no ${missing.join(", ")}`] : []), ...(doubtful ? [`category score ${paper.category_score.toFixed(2)}`] : [])];
+  return h("span", { class: "badge badge-review", title: reasons.join("; ") }, "needs review");
+}
+
 /** A long author list as its first three names and how many more. */
 function authorsText(authors) {
   if (!authors.length) return "—";
@@ -130,7 +142,7 @@ export function papersTable() {
     const row = h(
       "tr",
       {},
-      sourced("Title", paper, "title", h("span", { class: "paper-title" }, paper.title || "(no title found)")),
+      sourced("Title", paper, "title", h("span", { class: "paper-title" }, paper.title || "(no title found)"), reviewNote(paper)),
       sourced("Authors", paper, "authors", authorsText(paper.authors)),
       sourced("Year", paper, "year", paper.year ? String(paper.year) : "—"),
       sourced("Venue", paper, "venue", venueText(paper)),
