@@ -100,9 +100,9 @@ async def work_on_queue(parts: Parts, *, install_signal_handlers: bool) -> None:
 
 
 async def recover_stalled_tasks(app: procrastinate.App, url: str, settings: Settings) -> None:
-    """Once this worker holds the recovery lock, put back in the queue every task whose
-    worker stopped its heartbeat for WORKER_STALL_S, and wake the workers for it. A lost
-    database connection (a restart) loses the lock too: reconnect and contend again."""
+    """Put back in the queue every task whose worker stopped its heartbeat for
+    WORKER_STALL_S, and wake the workers for it, in the rounds this worker takes the
+    recovery lock; a lost database connection (a restart) is opened again."""
     while True:
         try:
             await _recover_while_connected(app, url, settings)
