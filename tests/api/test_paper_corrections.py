@@ -3,6 +3,7 @@ the source `user` through every export, a resume and a reclassify."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,29 @@ async def test_control_characters_are_dropped_and_a_blank_value_is_refused(
     assert cleaned.json()["title"] == "A title [31m with controls"
     assert blank.status_code == 422 and "title" in json.dumps(blank.json()["detail"])
     assert broken_doi.status_code == 422 and "doi" in json.dumps(broken_doi.json()["detail"])
+
+
+async def test_one_category_of_a_job_downloads_in_every_format(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    await asyncio.to_thread(write_papers, papers_dir, 3)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    first, *_ = await client.papers(job["id"])
+    await client.http.patch(f"/api/papers/{first['id']}", json={"category": "Mathematics"})
+    others = {p["category"] for p in await client.papers(job["id"])} - {"Mathematics"}
+
+    for fmt in ("markdown", "html", "json", "bibtex", "csv", "csl-json", "ris"):
+        answer = await client.http.get(
+            f"/api/jobs/{job['id']}/catalog", params={"format": fmt, "category": "Mathematics"}
+        )
+        assert answer.status_code == 200, fmt
+        assert first["title"][:30] in answer.text, fmt
+    catalog = (
+        await client.http.get(
+            f"/api/jobs/{job['id']}/catalog", params={"format": "json", "category": "Mathematics"}
+        )
+    ).json()
+    assert [group["name"] for group in catalog["categories"]] == ["Mathematics"]
+    assert sum(len(group["papers"]) for group in catalog["categories"]) == 1
+    assert not others & {group["name"] for group in catalog["categories"]}

@@ -16,18 +16,24 @@ from catalogsvc.catalog.catalogs import (
 from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.errors import JobStillActive
 from catalogsvc.jobs.service import JobService
+from catalogsvc.taxonomies import UNCATEGORIZED
 
 
 async def job_catalogs(
-    jobs: JobService, job_id: str, formats: Sequence[CatalogFormat]
+    jobs: JobService,
+    job_id: str,
+    formats: Sequence[CatalogFormat],
+    category: str | None = None,
 ) -> list[RenderedCatalog]:
     """The ended job's catalog in each of `formats` (its papers read once), marked partial
-    when the job stopped before its end."""
+    when the job stopped before its end; with `category`, that category's papers only."""
     snapshot = await jobs.get_job(job_id)
     status = JobStatus(snapshot.job.status)
     if not status.is_terminal:
         raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
     papers = await jobs.list_papers(job_id)
+    if category is not None:
+        papers = [paper for paper in papers if (paper.category or UNCATEGORIZED) == category]
     progress = snapshot.progress
     partial = is_partial(
         status,

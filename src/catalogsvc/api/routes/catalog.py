@@ -31,9 +31,14 @@ async def download_catalog(
     format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
         CatalogFormat.markdown
     ),
+    category: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Only this category's papers."),
+    ] = None,
 ) -> Response:
-    """The job's catalog, grouped by category; partial for cancelled, failed or interrupted jobs."""
-    (rendered,) = await job_catalogs(jobs, job_id, [format])
+    """The job's catalog, grouped by category (or one category's papers); partial for
+    cancelled, failed or interrupted jobs."""
+    (rendered,) = await job_catalogs(jobs, job_id, [format], category)
     return Response(
         content=rendered.content,
         media_type=rendered.media_type,
