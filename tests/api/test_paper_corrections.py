@@ -232,3 +232,29 @@ async def test_one_category_of_a_job_downloads_in_every_format(
     assert [group["name"] for group in catalog["categories"]] == ["Mathematics"]
     assert sum(len(group["papers"]) for group in catalog["categories"]) == 1
     assert not others & {group["name"] for group in catalog["categories"]}
+
+
+async def test_the_library_searches_every_job_and_pages_like_the_history(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    await asyncio.to_thread(write_papers, papers_dir, 3)
+    for _ in range(2):  # the same folder twice: six papers in two jobs
+        job = await client.folder_job(papers_dir)
+        await client.wait_until_finished(job["id"])
+    first, *_ = await client.papers(job["id"])
+    await client.http.patch(f"/api/papers/{first['id']}", json={"title": "Heliotrope fields"})
+
+    found = (await client.http.get("/api/papers", params={"q": "heliotrope"})).json()
+    every = (await client.http.get("/api/papers", params={"q": "galaxy clusters"})).json()
+    page = (await client.http.get("/api/papers", params={"limit": 4})).json()
+    rest = (
+        await client.http.get("/api/papers", params={"limit": 4, "cursor": page["next_cursor"]})
+    ).json()
+    of_job = (await client.http.get("/api/papers", params={"job": job["id"]})).json()
+    bad = await client.http.get("/api/papers", params={"year_from": 99})
+
+    assert [p["id"] for p in found["items"]] == [first["id"]]
+    assert len(every["items"]) == 5, "the corrected title no longer says galaxy clusters"
+    assert len(page["items"]) == 4 and len(rest["items"]) == 2 and rest["next_cursor"] is None
+    assert {p["job_id"] for p in of_job["items"]} == {job["id"]}
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "year_from"]

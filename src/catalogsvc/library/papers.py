@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from catalogsvc.domain import Paper
 from catalogsvc.errors import PaperNotFound
+from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.paper_edits import correct_paper, read_paper
 from catalogsvc.store.repository import Store
 
@@ -24,6 +26,13 @@ class PaperService:
         if paper is None:
             raise PaperNotFound(f"no paper with id {paper_id}")
         return paper
+
+    async def search(self, query: PaperQuery) -> tuple[list[Paper], int | None]:
+        """One page of the papers matching `query`, newest first, and the next page's cursor."""
+        asked = replace(query, limit=query.limit + 1)
+        found = await asyncio.to_thread(search_papers, self._store.engine, asked, self._owner)
+        page = found[: query.limit]
+        return page, page[-1].id if len(found) > query.limit and page else None
 
     async def correct_paper(self, paper_id: int, changes: dict[str, Any]) -> Paper:
         """Store a user's correction of a paper of an ended job (409 while it runs)."""

@@ -4,17 +4,63 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
 
 from catalogsvc.api.deps import PaperServiceDep
 from catalogsvc.api.paper_schemas import PaperCorrection
 from catalogsvc.domain import Paper
+from catalogsvc.store.library import PaperQuery
 
 router = APIRouter(prefix="/api", tags=["papers"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No paper with this id"}}
 # A database integer: a larger id is malformed (422), not an overflow.
 PaperId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The paper's id.")]
+
+
+class PaperPage(BaseModel):
+    """One page of the library, newest first."""
+
+    items: list[Paper]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+@router.get("/papers")
+async def search_papers(
+    papers: PaperServiceDep,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=500, description="Words, all of them in title, authors, abstract or venue."
+        ),
+    ] = None,
+    category: Annotated[str | None, Query(max_length=200)] = None,
+    year_from: Annotated[int | None, Query(ge=1000, le=2100)] = None,
+    year_to: Annotated[int | None, Query(ge=1000, le=2100)] = None,
+    venue: Annotated[str | None, Query(max_length=300, description="Part of the venue.")] = None,
+    job: Annotated[str | None, Query(max_length=64, description="Only this job's papers.")] = None,
+    needs_review: Annotated[
+        bool | None,
+        Query(description="Missing title, authors or year, or a category score under 0.3."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+) -> PaperPage:
+    """Papers of every job the caller may see: search, filters and paging like the history."""
+    query = PaperQuery(
+        text=q,
+        category=category,
+        year_from=year_from,
+        year_to=year_to,
+        venue=venue,
+        job_id=job,
+        needs_review=needs_review,
+        limit=limit,
+        before_id=cursor,
+    )
+    items, next_id = await papers.search(query)
+    return PaperPage(items=items, next_cursor=str(next_id) if next_id is not None else None)
 
 
 @router.get("/papers/{paper_id}", responses=NOT_FOUND)
