@@ -258,3 +258,22 @@ async def test_the_library_searches_every_job_and_pages_like_the_history(
     assert len(page["items"]) == 4 and len(rest["items"]) == 2 and rest["next_cursor"] is None
     assert {p["job_id"] for p in of_job["items"]} == {job["id"]}
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "year_from"]
+
+
+async def test_a_library_query_downloads_in_every_catalog_format(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    await asyncio.to_thread(write_papers, papers_dir, 3)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    first, *_ = await client.papers(job["id"])
+    await client.http.patch(f"/api/papers/{first['id']}", json={"title": "Heliotrope fields"})
+
+    for fmt in ("markdown", "html", "json", "bibtex", "csv", "csl-json", "ris"):
+        answer = await client.http.get(
+            "/api/papers/catalog", params={"format": fmt, "q": "heliotrope"}
+        )
+        assert answer.status_code == 200, fmt
+        assert "Heliotrope fields" in answer.text and "Galaxy Clusters" not in answer.text, fmt
+    whole = (await client.http.get("/api/papers/catalog", params={"format": "json"})).json()
+    assert sum(len(group["papers"]) for group in whole["categories"]) == 3

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from catalogsvc.api.deps import PaperServiceDep
 from catalogsvc.api.paper_schemas import PaperCorrection
+from catalogsvc.catalog.catalogs import (
+    CatalogFormat,
+    RenderedCatalog,
+    catalog_media_types,
+    render_catalog,
+)
 from catalogsvc.domain import Paper
 from catalogsvc.store.library import PaperQuery
 
 router = APIRouter(prefix="/api", tags=["papers"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No paper with this id"}}
+LIBRARY_EXPORT_LIMIT = 10_000
 # A database integer: a larger id is malformed (422), not an overflow.
 PaperId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The paper's id.")]
 
@@ -26,14 +35,10 @@ class PaperPage(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
 
-@router.get("/papers")
-async def search_papers(
-    papers: PaperServiceDep,
+def library_query(
     q: Annotated[
         str | None,
-        Query(
-            max_length=500, description="Words, all of them in title, authors, abstract or venue."
-        ),
+        Query(max_length=500, description="Words, each in the title, authors, abstract or venue."),
     ] = None,
     category: Annotated[str | None, Query(max_length=200)] = None,
     year_from: Annotated[int | None, Query(ge=1000, le=2100)] = None,
@@ -44,11 +49,8 @@ async def search_papers(
         bool | None,
         Query(description="Missing title, authors or year, or a category score under 0.3."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-) -> PaperPage:
-    """Papers of every job the caller may see: search, filters and paging like the history."""
-    query = PaperQuery(
+) -> PaperQuery:
+    return PaperQuery(
         text=q,
         category=category,
         year_from=year_from,
@@ -56,11 +58,53 @@ async def search_papers(
         venue=venue,
         job_id=job,
         needs_review=needs_review,
-        limit=limit,
-        before_id=cursor,
     )
-    items, next_id = await papers.search(query)
+
+
+LibraryQuery = Annotated[PaperQuery, Depends(library_query)]
+
+
+@router.get("/papers")
+async def search_papers(
+    papers: PaperServiceDep,
+    query: LibraryQuery,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+) -> PaperPage:
+    """Papers of every job the caller may see: search, filters and paging like the history."""
+    items, next_id = await papers.search(replace(query, limit=limit, before_id=cursor))
     return PaperPage(items=items, next_cursor=str(next_id) if next_id is not None else None)
+
+
+@router.get(
+    "/papers/catalog",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The catalog file, in the media type of its format",
+            "content": {media_type: {} for media_type in catalog_media_types()},
+        }
+    },
+)
+async def download_library_catalog(
+    papers: PaperServiceDep,
+    query: LibraryQuery,
+    format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
+        CatalogFormat.markdown
+    ),
+) -> Response:
+    """The papers a library query finds (at most 10,000), as a catalog in any format."""
+    found, _ = await papers.search(replace(query, limit=LIBRARY_EXPORT_LIMIT))
+
+    def render() -> RenderedCatalog:
+        return render_catalog(format, found, job_id="library", title="Library", partial=False)
+
+    rendered = await asyncio.to_thread(render)
+    return Response(
+        content=rendered.content,
+        media_type=rendered.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
+    )
 
 
 @router.get("/papers/{paper_id}", responses=NOT_FOUND)
