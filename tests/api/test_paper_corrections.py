@@ -277,3 +277,21 @@ async def test_a_library_query_downloads_in_every_catalog_format(
         assert "Heliotrope fields" in answer.text and "Galaxy Clusters" not in answer.text, fmt
     whole = (await client.http.get("/api/papers/catalog", params={"format": "json"})).json()
     assert sum(len(group["papers"]) for group in whole["categories"]) == 3
+
+
+async def test_a_paper_catalogued_in_two_jobs_lists_the_other_as_its_duplicate(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    await asyncio.to_thread(write_papers, papers_dir, 1)
+    jobs = []
+    for _ in range(2):
+        jobs.append(await client.folder_job(papers_dir))
+        await client.wait_until_finished(jobs[-1]["id"])
+    (mine,) = await client.papers(jobs[0]["id"])
+    (other,) = await client.papers(jobs[1]["id"])
+
+    answer = await client.http.get(f"/api/papers/{mine['id']}/duplicates")
+    missing = await client.http.get("/api/papers/999999/duplicates")
+
+    assert [p["id"] for p in answer.json()] == [other["id"]]
+    assert missing.status_code == 404

@@ -9,6 +9,7 @@ from typing import Any
 
 from catalogsvc.domain import Paper
 from catalogsvc.errors import PaperNotFound
+from catalogsvc.store.duplicates import duplicates_of
 from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.paper_edits import correct_paper, read_paper
 from catalogsvc.store.repository import Store
@@ -33,6 +34,11 @@ class PaperService:
         found = await asyncio.to_thread(search_papers, self._store.engine, asked, self._owner)
         page = found[: query.limit]
         return page, page[-1].id if len(found) > query.limit and page else None
+
+    async def duplicates(self, paper_id: int) -> list[Paper]:
+        """The other papers, in any job the caller may see, that are the same work."""
+        paper = await self.get_paper(paper_id)
+        return await asyncio.to_thread(duplicates_of, self._store.engine, paper, self._owner)
 
     async def correct_paper(self, paper_id: int, changes: dict[str, Any]) -> Paper:
         """Store a user's correction of a paper of an ended job (409 while it runs)."""

@@ -107,6 +107,13 @@ async def download_library_catalog(
     )
 
 
+@router.get("/papers/{paper_id}/duplicates", responses=NOT_FOUND)
+async def paper_duplicates(paper_id: PaperId, papers: PaperServiceDep) -> list[Paper]:
+    """The same work elsewhere: the same DOI, arXiv id or file content, or a near-identical
+    title with the same first author and year, in any job the caller may see."""
+    return await papers.duplicates(paper_id)
+
+
 @router.get("/papers/{paper_id}", responses=NOT_FOUND)
 async def get_paper(paper_id: PaperId, papers: PaperServiceDep) -> Paper:
     """One paper, with where each of its fields came from (`sources`)."""
