@@ -21,11 +21,17 @@ def same_work(
     and its print) where both are known."""
     if not record.title or not same_title(title, record.title):
         return False
-    if first_author and record.author_families:
-        family = utils.default_process(first_author.split()[-1])
-        if family != utils.default_process(record.author_families[0]):
-            return False
+    authors = record.author_families
+    if first_author and authors and not same_family(first_author, authors[0]):
+        return False
     return year is None or record.year is None or abs(year - record.year) <= 1
+
+
+def same_family(one: str, other: str) -> bool:
+    """Whether two names (a whole name or a family name) end in the same family name."""
+    return bool(one.split() and other.split()) and utils.default_process(
+        one.split()[-1]
+    ) == utils.default_process(other.split()[-1])
 
 
 def same_title(one: str, other: str) -> bool:

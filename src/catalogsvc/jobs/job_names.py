@@ -7,8 +7,6 @@ from pathlib import PurePath
 
 from catalogsvc.store.records import NewFile
 
-LONGEST_NAME = 200
-
 
 def default_name(source: str, files: Sequence[NewFile]) -> str:
     """A folder job: the folder's name; an upload: its first file's name and how many more."""

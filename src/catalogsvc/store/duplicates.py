@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, or_
 from sqlmodel import Session, col, select
 
 from catalogsvc.domain import Paper
-from catalogsvc.enrichment.matching import same_title
+from catalogsvc.enrichment.matching import same_family, same_title
 from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.models import JobRow, PaperRow
 
@@ -45,9 +45,5 @@ def _same_titled_work(paper: Paper, other: Paper) -> bool:
     if not (other.title and paper.title and same_title(paper.title, other.title)):
         return False
     if paper.authors and other.authors:
-        return _family(paper.authors[0]) == _family(other.authors[0])
+        return same_family(paper.authors[0], other.authors[0])
     return True
-
-
-def _family(name: str) -> str:
-    return name.split()[-1].casefold() if name.split() else ""
