@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect  # type: ignore[import-untyped]  # pexpect ships no type information
@@ -55,14 +56,35 @@ def test_log_lines_never_print_inside_the_progress_bar(
     assert any("files" in line and "papers" in line and "left" in line for line in bars), bars
 
 
-@pytest.mark.parametrize("after_s", [0.05, 0.4, 1.0, 2.0])
+def loaded_libraries(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return ""
+
+
+def wait_until(reached: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not reached():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        time.sleep(0.01)
+
+
+# Moments of start-up, each marked by what the command has done by then.
+MOMENTS = ["imports under way", "database created"]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
 def test_ctrl_c_during_start_up_ends_in_one_line(
-    settings: Settings, papers_dir: Path, tmp_path: Path, after_s: float
+    settings: Settings, papers_dir: Path, tmp_path: Path, moment: str
 ) -> None:
-    """Ctrl-C while the command imports, migrates or starts its extraction processes."""
+    """Ctrl-C while the command imports its modules, or once it has created its database."""
     write_papers(papers_dir, 1)
     child = spawn_cli(settings, "run", str(papers_dir), "--out", str(tmp_path / "out"))
-    time.sleep(after_s)  # the moment of start-up to interrupt: no event marks it
+    if moment == "imports under way":  # MuPDF's library: loaded by the commands' imports
+        wait_until(lambda: "mupdf" in loaded_libraries(child.pid), moment)
+    elif moment == "database created":
+        wait_until((settings.data_dir / "catalogsvc.db").exists, moment)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
