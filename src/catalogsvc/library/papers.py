@@ -13,6 +13,7 @@ from catalogsvc.store.duplicates import duplicates_of
 from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.paper_edits import correct_paper, read_paper
 from catalogsvc.store.repository import Store
+from catalogsvc.store.works import Work, search_works
 
 
 class PaperService:
@@ -34,6 +35,10 @@ class PaperService:
         found = await asyncio.to_thread(search_papers, self._store.engine, asked, self._owner)
         page = found[: query.limit]
         return page, page[-1].id if len(found) > query.limit and page else None
+
+    async def search_works(self, query: PaperQuery) -> tuple[list[Work], int | None]:
+        """One page of works matching `query`: the newest paper found of each, newest first."""
+        return await asyncio.to_thread(search_works, self._store.engine, query, self._owner)
 
     async def duplicates(self, paper_id: int) -> list[Paper]:
         """The other papers, in any job the caller may see, that are the same work."""

@@ -42,6 +42,7 @@ class PaperQuery:
     venue: str | None = None
     job_id: str | None = None
     needs_review: bool | None = None
+    ids: tuple[int, ...] | None = None
     limit: int = 50
     before_id: int | None = None
 
@@ -67,6 +68,8 @@ def search_papers(engine: Engine, query: PaperQuery, owner: str | None) -> list[
     if query.needs_review is not None:
         review = _needs_review()
         conditions.append(review if query.needs_review else ~review)
+    if query.ids is not None:
+        conditions.append(col(PaperRow.id).in_(query.ids))
     if query.before_id is not None:
         conditions.append(col(PaperRow.id) < query.before_id)
     statement = statement.where(and_(true(), *conditions)).order_by(col(PaperRow.id).desc())

@@ -28,10 +28,17 @@ LIBRARY_EXPORT_LIMIT = 10_000
 PaperId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The paper's id.")]
 
 
+class LibraryPaper(Paper):
+    same_work: list[int] | None = Field(
+        default=None,
+        description="With `one_per_work`: the ids of this work's other papers you may see.",
+    )
+
+
 class PaperPage(BaseModel):
     """One page of the library, newest first."""
 
-    items: list[Paper]
+    items: list[LibraryPaper]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
 
@@ -49,6 +56,10 @@ def library_query(
         bool | None,
         Query(description="Missing title, authors or year, or a category score under 0.3."),
     ] = None,
+    paper_id: Annotated[
+        list[int] | None,
+        Query(alias="id", max_length=1000, description="Only these papers (a selection)."),
+    ] = None,
 ) -> PaperQuery:
     return PaperQuery(
         text=q,
@@ -58,10 +69,18 @@ def library_query(
         venue=venue,
         job_id=job,
         needs_review=needs_review,
+        ids=tuple(paper_id) if paper_id is not None else None,
     )
 
 
 LibraryQuery = Annotated[PaperQuery, Depends(library_query)]
+OnePerWork = Annotated[
+    bool,
+    Query(
+        description="List each work once: the newest paper found of it, with its others' ids "
+        "(same DOI, arXiv id or file content, or a near-identical title, first author and year)."
+    ),
+]
 
 
 @router.get("/papers")
@@ -70,9 +89,16 @@ async def search_papers(
     query: LibraryQuery,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    one_per_work: OnePerWork = False,
 ) -> PaperPage:
     """Papers of every job the caller may see: search, filters and paging like the history."""
-    items, next_id = await papers.search(replace(query, limit=limit, before_id=cursor))
+    asked = replace(query, limit=limit, before_id=cursor)
+    if one_per_work:
+        works, next_id = await papers.search_works(asked)
+        items = [LibraryPaper(**work.paper.model_dump(), same_work=work.others) for work in works]
+    else:
+        found, next_id = await papers.search(asked)
+        items = [LibraryPaper(**paper.model_dump()) for paper in found]
     return PaperPage(items=items, next_cursor=str(next_id) if next_id is not None else None)
 
 
@@ -92,9 +118,15 @@ async def download_library_catalog(
     format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
         CatalogFormat.markdown
     ),
+    one_per_work: OnePerWork = False,
 ) -> Response:
     """The papers a library query finds (at most 10,000), as a catalog in any format."""
-    found, _ = await papers.search(replace(query, limit=LIBRARY_EXPORT_LIMIT))
+    asked = replace(query, limit=LIBRARY_EXPORT_LIMIT)
+    if one_per_work:
+        works, _ = await papers.search_works(asked)
+        found = [work.paper for work in works]
+    else:
+        found, _ = await papers.search(asked)
 
     def render() -> RenderedCatalog:
         return render_catalog(format, found, job_id="library", title="Library", partial=False)
