@@ -83,6 +83,15 @@ export const api = {
     if (cursor) query.set("cursor", cursor);
     return request("GET", `/api/jobs?${query}`);
   },
+  /** One page of the library; params are the query string's (q, category, cursor, …). */
+  library: (params) => request("GET", `/api/papers?${params}`),
+  libraryCatalogUrl: (params, format) => {
+    const query = new URLSearchParams(params);
+    query.delete("cursor");
+    query.delete("limit");
+    query.set("format", format);
+    return signed(`/api/papers/catalog?${query}`);
+  },
   getJob: (id) => request("GET", job(id)),
   files: (id) => request("GET", `${job(id)}/files`),
   papers: (id) => request("GET", `${job(id)}/papers`),

@@ -1,13 +1,15 @@
-// The single-page app: hash routes to the New job, Job and History views.
+// The single-page app: hash routes to the New job, Job, History, Library and API key views.
 
 import { historyView } from "./history.js";
 import { jobView } from "./job-view.js";
 import { keyView } from "./key-view.js";
+import { libraryView } from "./library.js";
 import { newJobView } from "./new-job.js";
 
 const ROUTES = [
   { name: "job", pattern: /^#\/jobs\/([\w-]+)$/, view: jobView },
   { name: "history", pattern: /^#\/history(?:\?(.*))?$/, view: historyView },
+  { name: "library", pattern: /^#\/library(?:\?(.*))?$/, view: libraryView },
   { name: "key", pattern: /^#\/key$/, view: keyView },
   { name: "new", pattern: /^(?:#\/new)?$/, view: newJobView },
 ];

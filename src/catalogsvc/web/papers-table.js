@@ -30,7 +30,7 @@ function identifier(paper) {
 const LOW_SCORE = 0.3;
 
 /** "needs review" and why: a missing title, authors or year, or a doubtful category. */
-function reviewNote(paper) {
+export function reviewNote(paper) {
   const missing = ["title", "authors", "year"].filter((name) => (name === "authors" ? !paper.authors.length : !paper[name]));
   const doubtful = paper.category_score != null && paper.category_score < LOW_SCORE && paper.sources?.category !== "user";
   if (!missing.length && !doubtful) return null;
@@ -39,14 +39,14 @@ function reviewNote(paper) {
 }
 
 /** A long author list as its first three names and how many more. */
-function authorsText(authors) {
+export function authorsText(authors) {
   if (!authors.length) return "—";
   if (authors.length <= 4) return authors.join(", ");
   return `${authors.slice(0, 3).join(", ")} and ${authors.length - 3} more`;
 }
 
 /** "Journal of Computational Physics 63(2), 222-235" */
-function venueText(paper) {
+export function venueText(paper) {
   if (!paper.venue) return "—";
   let text = paper.venue;
   if (paper.volume) text += ` ${paper.volume}${paper.issue ? `(${paper.issue})` : ""}`;
