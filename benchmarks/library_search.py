@@ -23,6 +23,7 @@ from catalogsvc.domain import JobKind, JobPhase, JobStatus
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.models import JobRow, PaperRow
+from catalogsvc.store.works import search_works
 
 LABELLED = Path(__file__).resolve().parents[2] / "shared" / "labelled" / "arxiv.jsonl"
 JOBS = 100
@@ -82,14 +83,15 @@ def fill(url: str, papers: int) -> list[str]:
     ]
 
 
-def timed(url: str, queries: list[PaperQuery]) -> list[float]:
+def timed(url: str, queries: list[PaperQuery], per_work: bool = False) -> list[float]:
+    search = search_works if per_work else search_papers
     engine = create_store_engine(url)
     try:
-        search_papers(engine, queries[0], None)  # the first connection opens the file
+        search(engine, queries[0], None)  # the first connection opens the file
         seconds = []
         for query in queries:
             started = time.perf_counter()
-            search_papers(engine, query, None)
+            search(engine, query, None)
             seconds.append((time.perf_counter() - started) * 1000)
         return seconds
     finally:
@@ -120,8 +122,12 @@ def main(papers: int, count: int) -> None:
                 for _ in range(count)
             ],
         }
+        kinds["one entry per work, first page"] = [PaperQuery() for _ in range(count)]
+        kinds["one entry per work, one word"] = [
+            PaperQuery(text=pick.choice(words)) for _ in range(count)
+        ]
         for name, queries in kinds.items():
-            ms = sorted(timed(url, queries))
+            ms = sorted(timed(url, queries, per_work=name.startswith("one entry per work")))
             p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
             print(f"{name:34} p50 {statistics.median(ms):6.2f} ms  p99 {p99:6.2f} ms")
 

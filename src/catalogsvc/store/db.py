@@ -25,9 +25,9 @@ MIGRATIONS_DIR = str(resources.files("catalogsvc.migrations"))
 def is_ours(name: str | None, type_: str, _parent_names: object) -> bool:
     """Alembic's `include_name`: autogenerate compares our tables only, never the task queue's
     (its schema is on the search path, so PostgreSQL shows its tables and indexes too)."""
-    # papers_search: full-text search (migration 0011), an FTS5 table or an expression index
-    # that the models cannot describe.
-    return not (name or "").startswith(("procrastinate", "papers_search"))
+    # papers_search: full-text search (migration 0011), an FTS5 table or an expression index,
+    # and ix_papers_lower_doi (0012), an expression index: the models cannot describe them.
+    return not (name or "").startswith(("procrastinate", "papers_search", "ix_papers_lower_doi"))
 
 
 def create_store_engine(url: str) -> Engine:

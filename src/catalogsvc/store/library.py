@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     and_,
+    bindparam,
     column,
     false,
     func,
@@ -80,17 +81,30 @@ def search_papers(engine: Engine, query: PaperQuery, owner: str | None) -> list[
 
 def _matches(engine: Engine, words: str) -> ColumnElement[bool]:
     """Every word of `words` in the title, authors, abstract or venue, by the index."""
-    tokens = _WORD.findall(words)
-    if not tokens:
+    return matches_any(engine, [words])
+
+
+def matches_any(engine: Engine, texts: list[str]) -> ColumnElement[bool]:
+    """Papers holding every word of one of `texts` (in title, authors, abstract or venue),
+    found through the full-text index in one lookup."""
+    groups = [tokens for text in texts if (tokens := _WORD.findall(text))]
+    if not groups:
         return false()
     if engine.dialect.name == "sqlite":
         # Each word quoted: FTS5's own syntax (AND, NEAR, *, column:) stays out of users' way.
-        match = " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+        match = " OR ".join(
+            "(" + " ".join('"' + token.replace('"', '""') + '"' for token in tokens) + ")"
+            for tokens in groups
+        )
         found = text("SELECT rowid FROM papers_search WHERE papers_search MATCH :match")
         return col(PaperRow.id).in_(found.bindparams(match=match).columns(column("rowid")))
-    return _PG_DOCUMENT.op("@@")(
-        text("plainto_tsquery('simple', :words)").bindparams(words=" ".join(tokens))
-    )
+    asked: ColumnElement[Any] | None = None
+    for number, tokens in enumerate(groups):
+        group = func.plainto_tsquery(
+            literal_column("'simple'"), bindparam(f"words_{number}", " ".join(tokens))
+        )
+        asked = group if asked is None else asked.op("||")(group)
+    return _PG_DOCUMENT.op("@@")(asked)
 
 
 def _needs_review() -> ColumnElement[bool]:

@@ -68,12 +68,12 @@ class PaperRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     job_id: str = Field(index=True, max_length=32)
     file_name: str
-    sha256: str = Field(max_length=64)
+    sha256: str = Field(index=True, max_length=64)
     title: str | None = None
     authors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     year: int | None = None
-    doi: str | None = None
-    arxiv_id: str | None = None
+    doi: str | None = None  # indexed as lower(doi) by migration 0012
+    arxiv_id: str | None = Field(default=None, index=True)
     abstract: str | None = None
     venue: str | None = None
     volume: str | None = None

@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from catalogsvc.domain import Paper
-from catalogsvc.store.duplicates import duplicates_of
+from catalogsvc.store.duplicates import same_work_ids
 from catalogsvc.store.library import PaperQuery, search_papers
 
 # Pages of candidates read to fill one page of works: a library of nothing but copies of one
 # paper still answers in bounded time, with a cursor to read on.
-MAX_ROUNDS = 8
+MAX_ROUNDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,27 +29,31 @@ def search_works(
     works: list[Work] = []
     cursor = query.before_id
     for _ in range(MAX_ROUNDS):
-        batch = search_papers(
-            engine, replace(query, before_id=cursor, limit=query.limit + 1), owner
-        )
+        asked = replace(query, before_id=cursor, limit=query.limit + 1)
+        batch = search_papers(engine, asked, owner)
+        others = same_work_ids(engine, batch, owner)
+        listed = _newer_copies_found(engine, query, batch, others, owner)
         for paper in batch:
-            cursor = paper.id
             if len(works) == query.limit:
                 return works, works[-1].paper.id
-            others = [other.id for other in duplicates_of(engine, paper, owner)]
-            if not _listed_as_newer(engine, query, paper, others, owner):
-                works.append(Work(paper, others))
+            cursor = paper.id
+            if not any(other in listed for other in others[paper.id] if other > paper.id):
+                works.append(Work(paper, others[paper.id]))
         if len(batch) <= query.limit:
             return works, None
     return works, cursor
 
 
-def _listed_as_newer(
-    engine: Engine, query: PaperQuery, paper: Paper, others: list[int], owner: str | None
-) -> bool:
-    """Whether a newer paper of the same work matches the query, and so stands for it."""
-    newer = tuple(other for other in others if other > paper.id)
+def _newer_copies_found(
+    engine: Engine,
+    query: PaperQuery,
+    batch: list[Paper],
+    others: dict[int, list[int]],
+    owner: str | None,
+) -> set[int]:
+    """Of the batch's newer copies, those the query finds: each stands for its work."""
+    newer = {other for paper in batch for other in others[paper.id] if other > paper.id}
     if not newer:
-        return False
-    asked = replace(query, ids=newer, before_id=None, limit=1)
-    return bool(search_papers(engine, asked, owner))
+        return set()
+    asked = replace(query, ids=tuple(newer), before_id=None, limit=len(newer))
+    return {paper.id for paper in search_papers(engine, asked, owner)}
