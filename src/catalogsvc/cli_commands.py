@@ -38,10 +38,10 @@ from catalogsvc.jobs.events import PhaseEvent, ProgressEvent
 from catalogsvc.jobs.job_catalog import job_catalogs
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.service import JobService
-from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine, upgrade_schema
 from catalogsvc.store.repository import Store
+from catalogsvc.store.snapshot import JobSnapshot
 from catalogsvc.taxonomies import resolve_taxonomy
 
 console = Console(stderr=True)

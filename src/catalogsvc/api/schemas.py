@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
-from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.store.models import JobFileRow
+from catalogsvc.store.snapshot import JobSnapshot
 
 
 def _encodable(text: str) -> str:
@@ -47,7 +47,64 @@ class TaxonomyOut(BaseModel):
     categories: list[Category]
 
 
-class JobOut(BaseModel):
+class TaxonomyName(BaseModel):
+    name: str = Field(examples=["research-fields"])
+
+
+class JobFields(BaseModel):
+    """What a job shows wherever it is listed; its taxonomy differs (JobOut, JobSummary)."""
+
+    id: str
+    name: str | None = Field(
+        description="Given on submit, or the folder's name, or the first file's."
+    )
+    source: str = Field(description="The folder a folder job read, or `upload`.")
+    kind: JobKind
+    status: JobStatus
+    phase: JobPhase
+    error: str | None
+    created_at: datetime
+    start_time: datetime | None
+    end_time: datetime | None
+    cancel_requested_at: datetime | None
+    parent_id: str | None
+    resumed_by: str | None = Field(description="The job that resumed this one, if any.")
+    classifier: str = Field(examples=["offline", "openai:gpt-4o-mini"])
+    timings: dict[str, float] = Field(examples=[{"extracting": 3.2, "classifying": 0.1}])
+    progress: ProgressOut
+
+
+def _job_fields(snapshot: JobSnapshot) -> dict[str, Any]:
+    """The fields of a job's answer, for model_construct: every value comes from the store's
+    own columns, already of its type, so none is validated again (a history page builds fifty
+    per request)."""
+    job, progress = snapshot.job, snapshot.progress
+    return {
+        "id": job.id,
+        "name": job.name,
+        "source": job.source,
+        "kind": JobKind(job.kind),
+        "status": JobStatus(job.status),
+        "phase": JobPhase(job.phase),
+        "error": job.error,
+        "created_at": job.created_at,
+        "start_time": job.start_time,
+        "end_time": job.end_time,
+        "cancel_requested_at": job.cancel_requested_at,
+        "parent_id": job.parent_id,
+        "resumed_by": job.resumed_by,
+        "classifier": job.classifier,
+        "timings": job.timings,
+        "progress": ProgressOut.model_construct(
+            files_total=progress.files_total,
+            files_done=progress.files_done,
+            files_failed=progress.files_failed,
+            papers=progress.papers,
+        ),
+    }
+
+
+class JobOut(JobFields):
     """A job with its live progress."""
 
     model_config = ConfigDict(
@@ -81,53 +138,24 @@ class JobOut(BaseModel):
         }
     )
 
-    id: str
-    name: str | None = Field(
-        description="Given on submit, or the folder's name, or the first file's."
-    )
-    source: str = Field(description="The folder a folder job read, or `upload`.")
-    kind: JobKind
-    status: JobStatus
-    phase: JobPhase
-    error: str | None
-    created_at: datetime
-    start_time: datetime | None
-    end_time: datetime | None
-    cancel_requested_at: datetime | None
-    parent_id: str | None
-    resumed_by: str | None = Field(description="The job that resumed this one, if any.")
     taxonomy: TaxonomyOut
-    classifier: str = Field(examples=["offline", "openai:gpt-4o-mini"])
-    timings: dict[str, float] = Field(examples=[{"extracting": 3.2, "classifying": 0.1}])
-    progress: ProgressOut
 
     @classmethod
     def from_snapshot(cls, snapshot: JobSnapshot) -> JobOut:
-        job, progress = snapshot.job, snapshot.progress
-        return cls(
-            id=job.id,
-            name=job.name,
-            source=job.source,
-            kind=JobKind(job.kind),
-            status=JobStatus(job.status),
-            phase=JobPhase(job.phase),
-            error=job.error,
-            created_at=job.created_at,
-            start_time=job.start_time,
-            end_time=job.end_time,
-            cancel_requested_at=job.cancel_requested_at,
-            parent_id=job.parent_id,
-            resumed_by=job.resumed_by,
-            taxonomy=TaxonomyOut.model_validate(job.taxonomy),
-            classifier=job.classifier,
-            timings=job.timings,
-            progress=ProgressOut(
-                files_total=progress.files_total,
-                files_done=progress.files_done,
-                files_failed=progress.files_failed,
-                papers=progress.papers,
-            ),
-        )
+        taxonomy = TaxonomyOut.model_validate(snapshot.job.taxonomy)
+        return cls.model_construct(**_job_fields(snapshot), taxonomy=taxonomy)
+
+
+class JobSummary(JobFields):
+    """A job in the history: as GET /api/jobs/{id} gives it, but its taxonomy by name only
+    (its categories are in the job's own answer)."""
+
+    taxonomy: TaxonomyName
+
+    @classmethod
+    def from_snapshot(cls, snapshot: JobSnapshot) -> JobSummary:
+        taxonomy = TaxonomyName.model_construct(name=snapshot.job.taxonomy["name"])
+        return cls.model_construct(**_job_fields(snapshot), taxonomy=taxonomy)
 
 
 class JobPage(BaseModel):
@@ -135,7 +163,7 @@ class JobPage(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"items": [], "next_cursor": "41"}]})
 
-    items: list[JobOut]
+    items: list[JobSummary]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
 

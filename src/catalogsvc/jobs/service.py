@@ -14,7 +14,6 @@ from catalogsvc.domain import (
     JobKind,
     JobPhase,
     JobStatus,
-    Paper,
     Taxonomy,
 )
 from catalogsvc.errors import (
@@ -36,20 +35,20 @@ from catalogsvc.jobs.inputs import (
     save_uploads,
 )
 from catalogsvc.jobs.job_names import default_name
+from catalogsvc.jobs.job_reads import JobReads
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.runner import JobRunner
-from catalogsvc.jobs.snapshot import JobSnapshot
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
-from catalogsvc.store.job_ids import full_job_id
-from catalogsvc.store.models import JobFileRow, JobRow, utc_now
+from catalogsvc.store.models import JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Store
+from catalogsvc.store.snapshot import JobSnapshot, JobView
 
 if TYPE_CHECKING:  # procrastinate is installed with the postgresql extra only
     from catalogsvc.jobs.task_queue import TaskQueue
 
 
-class JobService:
+class JobService(JobReads):
     """The operations on jobs; status changes go through JobTransitions only.
 
     A service scoped to an owner (an API key's) creates jobs as that owner and sees only
@@ -68,11 +67,10 @@ class JobService:
         *,
         queue: TaskQueue | None = None,
     ) -> None:
-        self._owner = owner
+        super().__init__(store, owner)
         self._queue = queue
         self._settings = settings
         self._replica = replica
-        self._store = store
         self._transitions = transitions
         self._runner = runner
         self._classifier_name = classifier_name
@@ -194,44 +192,9 @@ class JobService:
         await asyncio.to_thread(remove_job_files, uploads, job_id, paths)
         await self._restore_reserve()
 
-    async def full_id(self, job_id: str) -> str:
-        """The whole id of the caller's one job whose id starts with `job_id`."""
-        return await asyncio.to_thread(full_job_id, self._store.engine, job_id, self._owner)
-
-    def runs_here(self, job: JobRow) -> bool:
+    def runs_here(self, job: JobView) -> bool:
         """Whether this process runs the job (and so publishes its events on its bus)."""
         return self._queue is None and job.replica == self._replica.name
-
-    async def get_job(self, job_id: str) -> JobSnapshot:
-        job = await self._require(job_id)
-        progress = await asyncio.to_thread(self._store.progress, [job_id])
-        return JobSnapshot(job, progress[job_id])
-
-    async def list_jobs(
-        self,
-        *,
-        statuses: Sequence[JobStatus],
-        kind: JobKind | None,
-        limit: int,
-        cursor: int | None,
-    ) -> tuple[list[JobSnapshot], int | None]:
-        jobs = await asyncio.to_thread(
-            lambda: self._store.list_jobs(
-                statuses=statuses, kind=kind, owner=self._owner, limit=limit + 1, before_seq=cursor
-            )
-        )
-        page = jobs[:limit]
-        progress = await asyncio.to_thread(self._store.progress, [job.id for job in page])
-        next_cursor = page[-1].seq if len(jobs) > limit and page else None
-        return [JobSnapshot(job, progress[job.id]) for job in page], next_cursor
-
-    async def list_files(self, job_id: str) -> list[JobFileRow]:
-        await self._require(job_id)
-        return await asyncio.to_thread(self._store.list_files, job_id)
-
-    async def list_papers(self, job_id: str) -> list[Paper]:
-        await self._require(job_id)
-        return await asyncio.to_thread(self._store.list_papers, job_id)
 
     async def _create(
         self,
@@ -284,12 +247,6 @@ class JobService:
         if parent.resumed_by is not None:
             return JobAlreadyResumed.naming(parent.id, parent.resumed_by)
         return JobStillActive(f"job {parent_id} is {parent.status}")
-
-    async def _require(self, job_id: str) -> JobRow:
-        job = await asyncio.to_thread(self._store.get_job, job_id)
-        if job is None or (self._owner is not None and job.owner != self._owner):
-            raise JobNotFound(f"no job with id {job_id!r}")
-        return job
 
     async def _carried_files(self, parent: JobRow, *, retry_failed: bool) -> list[NewFile]:
         files = await asyncio.to_thread(self._store.list_files, parent.id)

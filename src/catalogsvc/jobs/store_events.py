@@ -11,7 +11,7 @@ from dataclasses import asdict
 from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.jobs.events import JobEvent, PhaseEvent, ProgressEvent, StatusEvent
 from catalogsvc.jobs.service import JobService
-from catalogsvc.jobs.snapshot import JobSnapshot
+from catalogsvc.store.snapshot import JobSnapshot
 
 STORE_POLL_S = 0.25
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ from catalogsvc.store.disk_space import is_out_of_space
 # The PostgreSQL schema of procrastinate's tables (migration 0004); ours stay in public.
 QUEUE_SCHEMA = "procrastinate"
 IDLE_IN_TRANSACTION_MS = 10_000
+# Store calls run on the event loop's worker threads (asyncio.to_thread: at most 32, or the
+# cores + 4): a connection kept for each, so no request pays for opening one (SQLite then
+# re-reads the whole schema) while the threads are busy.
+POOL_SIZE = min(32, (os.cpu_count() or 1) + 4)
+POOL_OVERFLOW = 8
 # The top-level migrations/ folder, installed as catalogsvc.migrations.
 MIGRATIONS_DIR = str(resources.files("catalogsvc.migrations"))
 
@@ -41,11 +47,22 @@ def create_store_engine(url: str) -> Engine:
             f"-c search_path=public,{QUEUE_SCHEMA} "
             f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
         )
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            connect_args={"options": options},
+        )
     else:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
         event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "handle_error", _domain_error)
     return engine

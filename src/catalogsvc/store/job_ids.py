@@ -12,12 +12,18 @@ SHORTEST_PREFIX = 4
 FULL_ID_LENGTH = 32
 
 
+def may_be_prefix(job_id: str) -> bool:
+    """Whether `job_id` may name a job by a prefix; else it is taken as it stands."""
+    prefix = job_id.strip()
+    return SHORTEST_PREFIX <= len(prefix) < FULL_ID_LENGTH and prefix.isalnum()
+
+
 def full_job_id(engine: Engine, job_id: str, owner: str | None) -> str:
     """The id of the one job (of `owner`, when given) whose id starts with `job_id`; the text
     unchanged when it is a whole id, too short, or matches no job (its lookup answers 404)."""
-    prefix = job_id.strip().lower()
-    if len(prefix) >= FULL_ID_LENGTH or len(prefix) < SHORTEST_PREFIX or not prefix.isalnum():
+    if not may_be_prefix(job_id):
         return job_id
+    prefix = job_id.strip().lower()
     query = select(JobRow.id).where(col(JobRow.id).startswith(prefix)).limit(2)
     if owner is not None:
         query = query.where(JobRow.owner == owner)

@@ -16,6 +16,7 @@ from catalogsvc.api.schemas import (
     JobFileOut,
     JobOut,
     JobPage,
+    JobSummary,
     ReclassifyIn,
     ResumeIn,
 )
@@ -91,7 +92,7 @@ async def list_jobs(
         statuses=status or [], kind=kind, limit=limit, cursor=int(cursor) if cursor else None
     )
     return JobPage(
-        items=[JobOut.from_snapshot(s) for s in snapshots],
+        items=[JobSummary.from_snapshot(s) for s in snapshots],
         next_cursor=str(next_cursor) if next_cursor is not None else None,
     )
 

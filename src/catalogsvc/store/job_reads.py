@@ -1,0 +1,84 @@
+"""The read path of jobs, asked far more often than jobs are started: one job, or a page of
+the history, each with its progress, in one statement (so the counts agree with the row),
+built once and run through SQLAlchemy Core (no ORM state to build per row)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Select, bindparam, func, select
+from sqlmodel import col
+
+from catalogsvc.domain import FileState, JobStatus
+from catalogsvc.store.models import JobFileRow, JobRow
+from catalogsvc.store.records import Progress
+from catalogsvc.store.snapshot import JOB_VIEW_FIELDS, JobSnapshot, JobView
+
+_COLUMNS = {column.name: column for column in JobRow.__table__.columns}  # type: ignore[attr-defined]
+_SHOWN = [_COLUMNS[name] for name in JOB_VIEW_FIELDS]
+# A page of the history names each job's taxonomy; its categories stay in the job's own view.
+_TAXONOMY_AT = JOB_VIEW_FIELDS.index("taxonomy")
+_LISTED = [
+    JobRow.taxonomy["name"].as_string() if column.name == "taxonomy" else column
+    for column in _SHOWN
+]
+_ENDED = [FileState.done.value, FileState.failed.value, FileState.skipped.value]
+
+
+def _files(*states: str) -> Any:
+    """How many of the job's files are in `states` (all of them if none), by the index."""
+    counted = select(func.count()).where(col(JobFileRow.job_id) == col(JobRow.id))
+    if states:
+        counted = counted.where(col(JobFileRow.state).in_(states))
+    return counted.scalar_subquery()
+
+
+_PROGRESS = [
+    _files().label("files_total"),
+    _files(*_ENDED).label("files_done"),
+    _files(FileState.failed.value).label("files_failed"),
+    _files(FileState.done.value).label("papers"),
+]
+_ONE_JOB = select(*_SHOWN, *_PROGRESS).where(col(JobRow.id) == bindparam("job_id"))
+_ONE_OWNED_JOB = _ONE_JOB.where(col(JobRow.owner) == bindparam("owner"))
+
+
+def read_job(engine: Engine, job_id: str, owner: str | None) -> JobSnapshot | None:
+    """The job (if `owner`, given, owns it) and its progress, as one read saw them."""
+    query = _ONE_JOB if owner is None else _ONE_OWNED_JOB
+    with engine.connect() as connection:
+        row = connection.execute(query, {"job_id": job_id, "owner": owner}).first()
+    return None if row is None else _snapshot(tuple(row))
+
+
+def read_history(
+    engine: Engine,
+    *,
+    statuses: Sequence[JobStatus],
+    kind: str | None,
+    owner: str | None,
+    limit: int,
+    before_seq: int | None,
+) -> list[JobSnapshot]:
+    """A page of jobs, newest first, each with its taxonomy's name only."""
+    query: Select[Any] = select(*_LISTED, *_PROGRESS)
+    query = query.order_by(col(JobRow.seq).desc()).limit(limit)
+    if statuses:
+        query = query.where(col(JobRow.status).in_([s.value for s in statuses]))
+    if kind:
+        query = query.where(col(JobRow.kind) == kind)
+    if owner is not None:
+        query = query.where(col(JobRow.owner) == owner)
+    if before_seq is not None:
+        query = query.where(col(JobRow.seq) < before_seq)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    at = _TAXONOMY_AT
+    return [_snapshot((*row[:at], {"name": row[at]}, *row[at + 1 :])) for row in rows]
+
+
+def _snapshot(values: tuple[Any, ...]) -> JobSnapshot:
+    """A row of the job's fields (in JobView's order) followed by its four counts."""
+    shown = len(JOB_VIEW_FIELDS)
+    return JobSnapshot(JobView(*values[:shown]), Progress(*values[shown:]))
