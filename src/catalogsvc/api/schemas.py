@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
 from catalogsvc.store.models import JobFileRow
-from catalogsvc.store.snapshot import JobSnapshot
 
 
 def _encodable(text: str) -> str:
@@ -74,36 +73,6 @@ class JobFields(BaseModel):
     progress: ProgressOut
 
 
-def _job_fields(snapshot: JobSnapshot) -> dict[str, Any]:
-    """The fields of a job's answer, for model_construct: every value comes from the store's
-    own columns, already of its type, so none is validated again (a history page builds fifty
-    per request)."""
-    job, progress = snapshot.job, snapshot.progress
-    return {
-        "id": job.id,
-        "name": job.name,
-        "source": job.source,
-        "kind": JobKind(job.kind),
-        "status": JobStatus(job.status),
-        "phase": JobPhase(job.phase),
-        "error": job.error,
-        "created_at": job.created_at,
-        "start_time": job.start_time,
-        "end_time": job.end_time,
-        "cancel_requested_at": job.cancel_requested_at,
-        "parent_id": job.parent_id,
-        "resumed_by": job.resumed_by,
-        "classifier": job.classifier,
-        "timings": job.timings,
-        "progress": ProgressOut.model_construct(
-            files_total=progress.files_total,
-            files_done=progress.files_done,
-            files_failed=progress.files_failed,
-            papers=progress.papers,
-        ),
-    }
-
-
 class JobOut(JobFields):
     """A job with its live progress."""
 
@@ -140,22 +109,12 @@ class JobOut(JobFields):
 
     taxonomy: TaxonomyOut
 
-    @classmethod
-    def from_snapshot(cls, snapshot: JobSnapshot) -> JobOut:
-        taxonomy = TaxonomyOut.model_validate(snapshot.job.taxonomy)
-        return cls.model_construct(**_job_fields(snapshot), taxonomy=taxonomy)
-
 
 class JobSummary(JobFields):
     """A job in the history: as GET /api/jobs/{id} gives it, but its taxonomy by name only
     (its categories are in the job's own answer)."""
 
     taxonomy: TaxonomyName
-
-    @classmethod
-    def from_snapshot(cls, snapshot: JobSnapshot) -> JobSummary:
-        taxonomy = TaxonomyName.model_construct(name=snapshot.job.taxonomy["name"])
-        return cls.model_construct(**_job_fields(snapshot), taxonomy=taxonomy)
 
 
 class JobPage(BaseModel):

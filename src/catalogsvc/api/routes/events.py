@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
+from pydantic_core import to_json
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from catalogsvc.api.deps import ServicesDep, SignedUrlJobId, SignedUrlJobServiceDep
-from catalogsvc.api.schemas import JobOut
+from catalogsvc.api.job_answers import job_json
+from catalogsvc.domain import JobStatus
 from catalogsvc.jobs.events import until_ended
 from catalogsvc.jobs.store_events import events_from_store
 
@@ -36,9 +38,8 @@ async def job_events(
         async with services.bus.subscribe(job_id) as queue:
             # Subscribe first, then read the state, so no transition falls between the two.
             first = await jobs.get_job(job_id)
-            snapshot = JobOut.from_snapshot(first)
-            yield ServerSentEvent(data=snapshot.model_dump_json(), event="job")
-            if snapshot.status.is_terminal:
+            yield ServerSentEvent(data=to_json(job_json(first)).decode(), event="job")
+            if JobStatus(first.job.status).is_terminal:
                 return
             # A job a worker, another replica or the CLI runs is heard of through the store.
             events = (

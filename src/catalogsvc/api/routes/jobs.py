@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import WithJsonSchema
 
 from catalogsvc.api.deps import JobId, JobServiceDep
+from catalogsvc.api.job_answers import history_answer, job_answer
 from catalogsvc.api.schemas import (
     CancelManyIn,
     CancelManyOut,
@@ -16,7 +17,6 @@ from catalogsvc.api.schemas import (
     JobFileOut,
     JobOut,
     JobPage,
-    JobSummary,
     ReclassifyIn,
     ResumeIn,
 )
@@ -32,7 +32,7 @@ NOT_FOUND: Responses = {404: {"description": "No job with this id"}}
 CONFLICT: Responses = {409: {"description": "The job's state does not allow this"}}
 
 
-@router.post("/jobs", status_code=ACCEPTED)
+@router.post("/jobs", status_code=ACCEPTED, response_model=JobOut)
 async def submit_upload_job(
     jobs: JobServiceDep,
     # format: binary is what makes Swagger UI offer a file picker for each item of a list.
@@ -55,19 +55,20 @@ async def submit_upload_job(
             description="Default: the first file's name and how many more.",
         ),
     ] = None,
-) -> JobOut:
+) -> Response:
     """Upload PDFs and start a job over them."""
     uploads = [(upload.filename or "", upload.file) for upload in files]
     snapshot = await jobs.submit_upload(uploads, resolve_taxonomy(taxonomy), name)
-    return JobOut.from_snapshot(snapshot)
+    return job_answer(snapshot, ACCEPTED)
 
 
 @router.post(
     "/jobs/folder",
     status_code=ACCEPTED,
+    response_model=JobOut,
     responses={403: {"description": "The folder is outside CATALOGSVC_ALLOWED_ROOTS"}},
 )
-async def submit_folder_job(jobs: JobServiceDep, body: FolderJobIn) -> JobOut:
+async def submit_folder_job(jobs: JobServiceDep, body: FolderJobIn) -> Response:
     """Start a job over the PDFs of a folder on the server."""
     snapshot = await jobs.submit_folder(
         body.path,
@@ -75,10 +76,10 @@ async def submit_folder_job(jobs: JobServiceDep, body: FolderJobIn) -> JobOut:
         taxonomy=resolve_taxonomy(body.taxonomy),
         name=body.name,
     )
-    return JobOut.from_snapshot(snapshot)
+    return job_answer(snapshot, ACCEPTED)
 
 
-@router.get("/jobs")
+@router.get("/jobs", response_model=JobPage)
 async def list_jobs(
     jobs: JobServiceDep,
     status: Annotated[list[JobStatus] | None, Query(description="Repeat to allow several.")] = None,
@@ -86,15 +87,12 @@ async def list_jobs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     # A row number: at most 18 digits, so it always fits the database's 64-bit integer.
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
-) -> JobPage:
+) -> Response:
     """The job history, newest first, with status and kind filters and cursor paging."""
     snapshots, next_cursor = await jobs.list_jobs(
         statuses=status or [], kind=kind, limit=limit, cursor=int(cursor) if cursor else None
     )
-    return JobPage(
-        items=[JobSummary.from_snapshot(s) for s in snapshots],
-        next_cursor=str(next_cursor) if next_cursor is not None else None,
-    )
+    return history_answer(snapshots, next_cursor)
 
 
 @router.post("/jobs/cancel")
@@ -104,17 +102,22 @@ async def cancel_jobs(jobs: JobServiceDep, body: CancelManyIn) -> CancelManyOut:
     return CancelManyOut(results=[CancelResult(id=o.id, outcome=o.outcome) for o in outcomes])
 
 
-@router.get("/jobs/{job_id}", responses=NOT_FOUND)
-async def get_job(jobs: JobServiceDep, job_id: JobId) -> JobOut:
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=NOT_FOUND)
+async def get_job(jobs: JobServiceDep, job_id: JobId) -> Response:
     """One job with its live progress."""
-    return JobOut.from_snapshot(await jobs.get_job(job_id))
+    return job_answer(await jobs.get_job(job_id))
 
 
-@router.post("/jobs/{job_id}/cancel", responses={**NOT_FOUND, **CONFLICT})
-@router.post("/cancel/{job_id}", responses={**NOT_FOUND, **CONFLICT}, include_in_schema=False)
-async def cancel_job(jobs: JobServiceDep, job_id: JobId) -> JobOut:
+@router.post("/jobs/{job_id}/cancel", response_model=JobOut, responses={**NOT_FOUND, **CONFLICT})
+@router.post(
+    "/cancel/{job_id}",
+    response_model=JobOut,
+    responses={**NOT_FOUND, **CONFLICT},
+    include_in_schema=False,
+)
+async def cancel_job(jobs: JobServiceDep, job_id: JobId) -> Response:
     """Cancel a queued or running job; cancelling a cancelled job again changes nothing."""
-    return JobOut.from_snapshot(await jobs.cancel_job(job_id))
+    return job_answer(await jobs.cancel_job(job_id))
 
 
 @router.get("/jobs/{job_id}/files", responses=NOT_FOUND)
@@ -129,23 +132,33 @@ async def list_job_papers(jobs: JobServiceDep, job_id: JobId) -> list[Paper]:
     return await jobs.list_papers(job_id)
 
 
-@router.post("/jobs/{job_id}/resume", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
-async def resume_job(jobs: JobServiceDep, job_id: JobId, body: ResumeIn | None = None) -> JobOut:
+@router.post(
+    "/jobs/{job_id}/resume",
+    status_code=ACCEPTED,
+    response_model=JobOut,
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def resume_job(jobs: JobServiceDep, job_id: JobId, body: ResumeIn | None = None) -> Response:
     """Start a new job over the files this one did not finish, reusing its papers."""
     retry_failed = body.retry_failed if body else False
-    return JobOut.from_snapshot(await jobs.resume_job(job_id, retry_failed=retry_failed))
+    return job_answer(await jobs.resume_job(job_id, retry_failed=retry_failed), ACCEPTED)
 
 
-@router.post("/jobs/{job_id}/reclassify", status_code=ACCEPTED, responses={**NOT_FOUND, **CONFLICT})
+@router.post(
+    "/jobs/{job_id}/reclassify",
+    status_code=ACCEPTED,
+    response_model=JobOut,
+    responses={**NOT_FOUND, **CONFLICT},
+)
 async def reclassify_job(
     jobs: JobServiceDep, job_id: JobId, body: ReclassifyIn | None = None
-) -> JobOut:
+) -> Response:
     """Start a new job that classifies this job's papers again, without re-extracting;
     categories users set are kept unless `overwrite_user_categories`."""
     taxonomy = resolve_taxonomy(body.taxonomy) if body and body.taxonomy is not None else None
     overwrite = body.overwrite_user_categories if body else False
     snapshot = await jobs.reclassify_job(job_id, taxonomy, overwrite_user_categories=overwrite)
-    return JobOut.from_snapshot(snapshot)
+    return job_answer(snapshot, ACCEPTED)
 
 
 @router.delete(
