@@ -5,6 +5,7 @@ built once and run through SQLAlchemy Core (no ORM state to build per row)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, Select, bindparam, func, select
@@ -62,23 +63,38 @@ def read_history(
     before_seq: int | None,
 ) -> list[JobSnapshot]:
     """A page of jobs, newest first, each with its taxonomy's name only."""
-    query: Select[Any] = select(*_LISTED, *_PROGRESS)
-    query = query.order_by(col(JobRow.seq).desc()).limit(limit)
-    if statuses:
-        query = query.where(col(JobRow.status).in_([s.value for s in statuses]))
-    if kind:
-        query = query.where(col(JobRow.kind) == kind)
-    if owner is not None:
-        query = query.where(col(JobRow.owner) == owner)
-    if before_seq is not None:
-        query = query.where(col(JobRow.seq) < before_seq)
+    query = _history_query(
+        bool(statuses), kind is not None, owner is not None, before_seq is not None
+    )
+    values = {
+        "statuses": [s.value for s in statuses],
+        "kind": kind,
+        "owner": owner,
+        "before_seq": before_seq,
+        "limit": limit,
+    }
     with engine.connect() as connection:
-        rows = connection.execute(query).all()
+        rows = connection.execute(query, values).all()
     at = _TAXONOMY_AT
     return [_snapshot((*row[:at], {"name": row[at]}, *row[at + 1 :])) for row in rows]
+
+
+@cache
+def _history_query(statuses: bool, kind: bool, owner: bool, before: bool) -> Select[Any]:
+    """The history's statement for the filters asked, built once: only values change."""
+    query: Select[Any] = select(*_LISTED, *_PROGRESS)
+    if statuses:
+        query = query.where(col(JobRow.status).in_(bindparam("statuses", expanding=True)))
+    if kind:
+        query = query.where(col(JobRow.kind) == bindparam("kind"))
+    if owner:
+        query = query.where(col(JobRow.owner) == bindparam("owner"))
+    if before:
+        query = query.where(col(JobRow.seq) < bindparam("before_seq"))
+    return query.order_by(col(JobRow.seq).desc()).limit(bindparam("limit"))
 
 
 def _snapshot(values: tuple[Any, ...]) -> JobSnapshot:
     """A row of the job's fields (in JobView's order) followed by its four counts."""
     shown = len(JOB_VIEW_FIELDS)
-    return JobSnapshot(JobView(*values[:shown]), Progress(*values[shown:]))
+    return JobSnapshot(JobView._make(values[:shown]), Progress(*values[shown:]))
