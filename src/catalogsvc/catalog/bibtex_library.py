@@ -7,7 +7,12 @@ from collections.abc import Sequence
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
-from bibtexparser.middlewares import MergeCoAuthors, MergeNameParts, NameParts
+from bibtexparser.middlewares import (
+    MergeCoAuthors,
+    MergeNameParts,
+    NameParts,
+    default_unparse_stack,
+)
 from bibtexparser.model import Entry, ExplicitComment, Field
 
 from catalogsvc.catalog.citation_keys import assign_citation_keys
@@ -54,9 +59,14 @@ def render_bibtex(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str
     for group in groups:
         library.add(ExplicitComment(_comment_text(f"Category: {group.name}")))
         library.add([bibtex_entry(next(keys), paper) for paper in group.papers])
-    return write_string(
-        library, prepend_middleware=[MergeNameParts(style="last"), MergeCoAuthors()]
-    )
+    # The library is this call's own: written in place, not deep-copied block by block
+    # (bibtexparser's default, 0.4 s for 3,000 entries).
+    unparse_stack = [
+        MergeNameParts(style="last", allow_inplace_modification=True),
+        MergeCoAuthors(allow_inplace_modification=True),
+        *default_unparse_stack(allow_inplace_modification=True),
+    ]
+    return write_string(library, unparse_stack=unparse_stack)
 
 
 def bibtex_entry(key: str, paper: Paper) -> Entry:

@@ -29,10 +29,14 @@ def assign_citation_keys(papers: Sequence[Paper]) -> list[str]:
     base_counts = Counter(base_keys)
     used: set[str] = set()
     keys: list[str] = []
+    # One suffix sequence per base, read on from where it stopped: n papers sharing a base
+    # cost n steps, not n squared.
+    suffixes: dict[str, Iterator[str]] = {}
     for base in base_keys:
         key = base
         if base_counts[base] > 1 or base in used:
-            key = next(candidate for candidate in _suffixed(base) if candidate not in used)
+            candidates = suffixes.setdefault(base, _suffixed(base))
+            key = next(candidate for candidate in candidates if candidate not in used)
         used.add(key)
         keys.append(key)
     return keys
