@@ -28,6 +28,14 @@ def free_port() -> int:
         return port
 
 
+_PIDS: dict[str, int] = {}
+
+
+def server_pid(base: str) -> int:
+    """The process id of a server `running` started."""
+    return _PIDS[base]
+
+
 @contextmanager
 def running(command: list[str], env: dict[str, str], health: str) -> Iterator[str]:
     """Start a server on a free port (`{port}` in the command), wait until `health` answers,
@@ -37,6 +45,7 @@ def running(command: list[str], env: dict[str, str], health: str) -> Iterator[st
     log = open(os.devnull, "wb")  # noqa: SIM115 -- the server's whole life
     process = subprocess.Popen(argv, env={**os.environ, **env}, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
+    _PIDS[base] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
