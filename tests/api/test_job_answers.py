@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from catalogsvc.api.schemas import JobOut, JobPage, JobSummary
+from catalogsvc.api.schemas import JobFileOut, JobOut, JobPage, JobSummary
+from catalogsvc.domain import Paper
 from tests.conftest import ServiceClient, write_papers
 
 JOBS = 50
@@ -45,3 +46,26 @@ async def test_a_history_page_of_fifty_jobs_weighs_under_30_kb(
 
     assert len(page.json()["items"]) == JOBS
     assert len(page.content) < 30 * 1024, f"{len(page.content)} bytes"
+
+
+async def test_files_and_papers_come_a_page_at_a_time_by_their_link_headers(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    write_papers(papers_dir, 5)
+    job = (await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)})).json()
+    await client.wait_until_finished(job["id"])
+
+    for kind, model in (("files", JobFileOut), ("papers", Paper)):
+        whole = (await client.http.get(f"/api/jobs/{job['id']}/{kind}")).json()
+        pages: list[list[dict[str, object]]] = []
+        url: str | None = f"/api/jobs/{job['id']}/{kind}?limit=2"
+        while url is not None:
+            answer = await client.http.get(url)
+            pages.append(answer.json())
+            url = answer.links.get("next", {}).get("url")
+
+        assert [len(page) for page in pages] == [2, 2, 1], kind
+        assert [row for page in pages for row in page] == whole, kind
+        assert [model.model_validate(row).model_dump(mode="json") for row in whole] == whole
+    bad = await client.http.get(f"/api/jobs/{job['id']}/papers", params={"limit": 0})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pydantic_core
+from starlette.requests import Request
 from starlette.responses import Response
 
 from catalogsvc.store.snapshot import JobSnapshot
@@ -68,3 +69,15 @@ def history_answer(snapshots: Sequence[JobSnapshot], next_cursor: int | None) ->
             "next_cursor": str(next_cursor) if next_cursor is not None else None,
         }
     )
+
+
+def paged_answer(
+    request: Request, rows: list[dict[str, Any]], limit: int | None, *, cursor: str
+) -> JSONAnswer:
+    """A page of rows (read one beyond `limit`, to know whether more follow); when more do, a
+    `Link` header (RFC 8288) names the next page, after the last row's `cursor` value."""
+    if limit is None or len(rows) <= limit:
+        return JSONAnswer(rows)
+    page = rows[:limit]
+    following = request.url.include_query_params(after=page[-1][cursor], limit=limit)
+    return JSONAnswer(page, headers={"Link": f'<{following}>; rel="next"'})

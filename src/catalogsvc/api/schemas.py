@@ -9,7 +9,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import Category, FileState, JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.batch_cancel import CancelOutcomeKind
-from catalogsvc.store.models import JobFileRow
 
 
 def _encodable(text: str) -> str:
@@ -127,6 +126,7 @@ class JobPage(BaseModel):
 
 
 class JobFileOut(BaseModel):
+    position: int = Field(examples=[0], description="The file's place in the job, from 0.")
     file_name: str = Field(examples=["attention.pdf"])
     state: FileState
     error: str | None = Field(examples=[None, "not a PDF file"])
@@ -136,16 +136,6 @@ class JobFileOut(BaseModel):
         examples=["papers-1:4242"],
     )
     paper_id: int | None
-
-    @classmethod
-    def from_row(cls, row: JobFileRow) -> JobFileOut:
-        return cls(
-            file_name=row.file_name,
-            state=FileState(row.state),
-            error=row.error,
-            paper_id=row.paper_id,
-            worker=row.worker,
-        )
 
 
 class FolderJobIn(BaseModel):

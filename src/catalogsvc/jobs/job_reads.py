@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from catalogsvc.domain import JobKind, JobStatus, Paper
 from catalogsvc.errors import JobNotFound
 from catalogsvc.store.job_ids import full_job_id, may_be_prefix
+from catalogsvc.store.job_pages import files_page, papers_page
 from catalogsvc.store.job_reads import read_history, read_job
 from catalogsvc.store.models import JobFileRow, JobRow
 from catalogsvc.store.repository import Store
@@ -65,6 +67,26 @@ class JobReads:
     async def list_papers(self, job_id: str) -> list[Paper]:
         await self._require(job_id)
         return await asyncio.to_thread(self._store.list_papers, job_id)
+
+    async def files_page(
+        self, job_id: str, after: int | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        """The job's files after position `after` (each with its `position`), in order."""
+        read = partial(files_page, self._store.engine, job_id, self._owner, after, limit)
+        return self._found(job_id, await asyncio.to_thread(read))
+
+    async def papers_page(
+        self, job_id: str, after: int | None, limit: int | None
+    ) -> list[dict[str, Any]]:
+        """The job's papers with ids above `after`, oldest first."""
+        read = partial(papers_page, self._store.engine, job_id, self._owner, after, limit)
+        return self._found(job_id, await asyncio.to_thread(read))
+
+    @staticmethod
+    def _found(job_id: str, rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        if rows is None:
+            raise JobNotFound(f"no job with id {job_id!r}")
+        return rows
 
     async def _require(self, job_id: str) -> JobRow:
         job = await asyncio.to_thread(self._store.get_job, job_id)

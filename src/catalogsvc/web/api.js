@@ -74,6 +74,25 @@ async function request(method, path, json) {
 }
 
 const job = (id) => `/api/jobs/${encodeURIComponent(id)}`;
+const PAGE = 1000;
+
+/** Every row of a paged list: each page's Link header names the next (RFC 8288). */
+async function allPages(path) {
+  const rows = [];
+  let next = `${path}?limit=${PAGE}`;
+  while (next) {
+    let response;
+    try {
+      response = await fetch(next, { headers: headers({ Accept: "application/json" }) });
+    } catch (error) {
+      throw new ApiError(`The service could not be reached: ${error.message}`);
+    }
+    if (!response.ok) throw await errorFrom(response);
+    rows.push(...(await response.json()));
+    next = (response.headers.get("Link") || "").match(/<([^>]+)>;\s*rel="next"/)?.[1] || null;
+  }
+  return rows;
+}
 
 export const api = {
   taxonomies: () => request("GET", "/api/taxonomies"),
@@ -93,8 +112,8 @@ export const api = {
     return signed(`/api/papers/catalog?${query}`);
   },
   getJob: (id) => request("GET", job(id)),
-  files: (id) => request("GET", `${job(id)}/files`),
-  papers: (id) => request("GET", `${job(id)}/papers`),
+  files: (id) => allPages(`${job(id)}/files`),
+  papers: (id) => allPages(`${job(id)}/papers`),
   correctPaper: (id, changes) => request("PATCH", `/api/papers/${encodeURIComponent(id)}`, changes),
   folderJob: (path, recursive, taxonomy) =>
     request("POST", "/api/jobs/folder", { path, recursive, taxonomy }),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from pydantic import WithJsonSchema
 
 from catalogsvc.api.deps import JobId, JobServiceDep
-from catalogsvc.api.job_answers import history_answer, job_answer
+from catalogsvc.api.job_answers import history_answer, job_answer, paged_answer
 from catalogsvc.api.schemas import (
     CancelManyIn,
     CancelManyOut,
@@ -120,16 +120,41 @@ async def cancel_job(jobs: JobServiceDep, job_id: JobId) -> Response:
     return job_answer(await jobs.cancel_job(job_id))
 
 
-@router.get("/jobs/{job_id}/files", responses=NOT_FOUND)
-async def list_job_files(jobs: JobServiceDep, job_id: JobId) -> list[JobFileOut]:
-    """Per-file progress: pending, done, failed (with the reason) or skipped."""
-    return [JobFileOut.from_row(row) for row in await jobs.list_files(job_id)]
+After = Annotated[
+    int | None,
+    Query(ge=0, le=2**63 - 1, description="Continue after this one (the `Link` header's next)."),
+]
+PageLimit = Annotated[
+    int | None, Query(ge=1, le=10_000, description="At most this many; default: all of them.")
+]
 
 
-@router.get("/jobs/{job_id}/papers", responses=NOT_FOUND)
-async def list_job_papers(jobs: JobServiceDep, job_id: JobId) -> list[Paper]:
-    """The papers extracted so far (partial for cancelled, failed or interrupted jobs)."""
-    return await jobs.list_papers(job_id)
+@router.get("/jobs/{job_id}/files", response_model=list[JobFileOut], responses=NOT_FOUND)
+async def list_job_files(
+    request: Request,
+    jobs: JobServiceDep,
+    job_id: JobId,
+    after: After = None,
+    limit: PageLimit = None,
+) -> Response:
+    """Per-file progress in order: pending, done, failed (with the reason) or skipped. With
+    `limit`, a page at a time: a `Link: <…>; rel="next"` header names the next page."""
+    rows = await jobs.files_page(job_id, after, limit + 1 if limit else None)
+    return paged_answer(request, rows, limit, cursor="position")
+
+
+@router.get("/jobs/{job_id}/papers", response_model=list[Paper], responses=NOT_FOUND)
+async def list_job_papers(
+    request: Request,
+    jobs: JobServiceDep,
+    job_id: JobId,
+    after: After = None,
+    limit: PageLimit = None,
+) -> Response:
+    """The papers extracted so far, oldest first (partial for cancelled, failed or interrupted
+    jobs). With `limit`, a page at a time, as for the files."""
+    rows = await jobs.papers_page(job_id, after, limit + 1 if limit else None)
+    return paged_answer(request, rows, limit, cursor="id")
 
 
 @router.post(
