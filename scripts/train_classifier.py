@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from catalogsvc.classification.classifier import archive_order, trained_logits
+from catalogsvc.classification.compressed_rows import CompressedRows
 from catalogsvc.classification.concept_space import PAPER_NAME_WEIGHT, ConceptSpace
 from catalogsvc.classification.linear_model import LinearTextModel
 from catalogsvc.classification.text_features import paper_text, text_terms
@@ -255,8 +256,8 @@ def build_concept_space(
     return ConceptSpace(
         concepts,
         vocabulary,
-        mined.astype(np.float32),
-        named.astype(np.float32),
+        CompressedRows.from_dense(mined.astype(np.float32)),
+        CompressedRows.from_dense(named.astype(np.float32)),
         background.astype(np.float32),
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from catalogsvc.classification.compressed_rows import CompressedRows
 from catalogsvc.classification.tfidf import FloatArray, TfidfVocabulary, decode_terms, encode_terms
 
 # A paper has plenty of words to be typical of something; a category's few words are better
@@ -26,8 +27,8 @@ class ConceptSpace:
 
     concepts: tuple[str, ...]
     vocabulary: TfidfVocabulary
-    mined: FloatArray
-    named: FloatArray
+    mined: CompressedRows
+    named: CompressedRows
     background: FloatArray
 
     def project(self, terms: list[str], *, name_weight: float) -> FloatArray:
@@ -35,7 +36,8 @@ class ConceptSpace:
         columns, values = self.vocabulary.weigh_terms(terms)
         if columns.size == 0:
             return np.zeros(len(self.concepts), dtype=np.float32)
-        return _unit(values @ (self.mined[columns] + name_weight * self.named[columns]))
+        mined = self.mined.weighted_rows(columns, values)
+        return _unit(mined + name_weight * self.named.weighted_rows(columns, values))
 
     def project_paper(self, terms: list[str]) -> FloatArray:
         """A paper's concept vector: mostly what its words are typical of, the background gone."""
@@ -50,17 +52,17 @@ class ConceptSpace:
 
     def save(self, path: Path) -> None:
         """Write the space as a compressed .npz, its sparse matrices as coordinate lists."""
-        mined_rows, mined_columns = np.nonzero(self.mined)
-        named_rows, named_columns = np.nonzero(self.named)
+        mined_rows, mined_columns, mined = self.mined.coordinates()
+        named_rows, named_columns, named = self.named.coordinates()
         np.savez_compressed(
             path,
             concepts=encode_terms(self.concepts),
             terms=encode_terms(self.vocabulary.terms),
             idf=self.vocabulary.idf.astype(np.float16),
             mined_at=np.stack([mined_rows, mined_columns]).astype(np.int32),
-            mined=self.mined[mined_rows, mined_columns].astype(np.float16),
+            mined=mined.astype(np.float16),
             named_at=np.stack([named_rows, named_columns]).astype(np.int32),
-            named=self.named[named_rows, named_columns].astype(np.float16),
+            named=named.astype(np.float16),
             background=self.background.astype(np.float32),
         )
 
@@ -74,8 +76,8 @@ class ConceptSpace:
             return cls(
                 concepts=concepts,
                 vocabulary=TfidfVocabulary.from_terms(terms, stored["idf"].astype(np.float32)),
-                mined=_dense(shape, stored["mined_at"], stored["mined"]),
-                named=_dense(shape, stored["named_at"], stored["named"]),
+                mined=_sparse(shape, stored["mined_at"], stored["mined"]),
+                named=_sparse(shape, stored["named_at"], stored["named"]),
                 background=stored["background"].astype(np.float32),
             )
 
@@ -85,7 +87,5 @@ def _unit(vector: FloatArray) -> FloatArray:
     return vector / norm if norm > 0 else vector
 
 
-def _dense(shape: tuple[int, int], at: np.ndarray, values: np.ndarray) -> FloatArray:
-    matrix = np.zeros(shape, dtype=np.float32)
-    matrix[at[0], at[1]] = values
-    return matrix
+def _sparse(shape: tuple[int, int], at: np.ndarray, values: np.ndarray) -> CompressedRows:
+    return CompressedRows.from_coordinates(shape, at[0], at[1], values)
