@@ -4,7 +4,6 @@ same request always gives the same file."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from catalogsvc.catalog.catalogs import (
@@ -13,6 +12,7 @@ from catalogsvc.catalog.catalogs import (
     is_partial,
     render_job_catalog,
 )
+from catalogsvc.catalog.in_thread import render_in_thread
 from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.errors import JobStillActive
 from catalogsvc.jobs.service import JobService
@@ -45,4 +45,4 @@ async def job_catalogs(
     def render() -> list[RenderedCatalog]:
         return [render_job_catalog(fmt, papers, job_id=job_id, partial=partial) for fmt in formats]
 
-    return await asyncio.to_thread(render)
+    return await render_in_thread(render, len(papers))

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
 from catalogsvc.errors import CatalogError, StorageFull
+from catalogsvc.free_memory import release_free_memory
 from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled, StopReason
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.disk_space import is_out_of_space
@@ -124,6 +125,8 @@ class JobRunner(Generic[C]):
             await self._run_started(job, scope)
         finally:
             self._slots.release()
+            # What the job held (its papers, its classifier input) goes back to the system.
+            await asyncio.shield(asyncio.to_thread(release_free_memory))
 
     async def _run_started(self, job: JobRow, scope: CancelScope) -> None:
         context = self._context_factory(job, scope)

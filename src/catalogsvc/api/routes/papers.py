@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from catalogsvc.catalog.catalogs import (
     catalog_media_types,
     render_catalog,
 )
+from catalogsvc.catalog.in_thread import render_in_thread
 from catalogsvc.domain import Paper
 from catalogsvc.store.library import PaperQuery
 
@@ -131,7 +131,7 @@ async def download_library_catalog(
     def render() -> RenderedCatalog:
         return render_catalog(format, found, job_id="library", title="Library", partial=False)
 
-    rendered = await asyncio.to_thread(render)
+    rendered = await render_in_thread(render, len(found))
     return Response(
         content=rendered.content,
         media_type=rendered.media_type,
