@@ -80,9 +80,10 @@ def main(count: int) -> None:
             time.sleep(1)
             after_server = rss_mb(pid)
         timings = answer["timings"]
-        print(f"job {answer['status']}: {answer['progress']} in {job_s:.1f} s; " + ", ".join(
-            f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()
-        ))
+        print(
+            f"job {answer['status']}: {answer['progress']} in {job_s:.1f} s; "
+            + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items())
+        )
         every = sum(rendering.values())
         print(
             "catalogs rendered: "

@@ -3,6 +3,8 @@
 `catalogsvc serve` holds 100 finished jobs; the reference app (benchmarks/reference_app.py)
 holds catalogsvc's own answers for them, one JSON row per job. wrk (one thread, 64
 connections, 8 s) loads each in turn; the ratio is catalogsvc's rate over the reference's.
+Then the same requests at scale: 100,000 jobs, and one job of 10,000 files
+(benchmarks/read_path_scale.py).
 
 Run: .venv/bin/python -m benchmarks.read_path [SECONDS]   (default 8)
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.read_path_scale import TARGET_MS, scale_lines
 from benchmarks.seeded_jobs import seed_jobs
 from benchmarks.served import CATALOGSVC, REFERENCE, WrkResult, catalogsvc_env, running, wrk
 
@@ -68,6 +71,8 @@ def main(seconds: int) -> None:
                     mine = wrk(ours + path, seconds=seconds)
                     yardstick = wrk(theirs + reference_path, seconds=seconds)
                     print(line(name, mine, yardstick, body_kb), flush=True)
+        print(f"\nAt scale (p99 target {TARGET_MS} ms):")
+        scale_lines(Path(scratch), seconds)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from catalogsvc.taxonomies import resolve_taxonomy
 BATCH = 5_000
 
 
-def seed_jobs(url: str, jobs: int, files_per_job: int) -> list[str]:
-    """Store `jobs` completed jobs of `files_per_job` papers each; their ids, oldest first."""
+def seed_jobs(url: str, jobs: int, files_per_job: int, *, big_job_files: int = 0) -> list[str]:
+    """Store `jobs` ended jobs of `files_per_job` papers each (and, if asked, the newest with
+    `big_job_files` instead); their ids, oldest first."""
     engine = create_store_engine(url)
     upgrade_schema(engine)
     taxonomy = resolve_taxonomy(None)
@@ -32,8 +33,9 @@ def seed_jobs(url: str, jobs: int, files_per_job: int) -> list[str]:
                     "id": job_id,
                     "name": f"papers-{n}",
                     "source": f"/srv/papers/{n}",
-                    "kind": JobKind.process.value,
-                    "status": JobStatus.completed.value,
+                    # A mix for the history's filters: 1 in 10 failed, 1 in 7 a reclassify.
+                    "kind": (JobKind.reclassify if n % 7 == 6 else JobKind.process).value,
+                    "status": (JobStatus.failed if n % 10 == 3 else JobStatus.completed).value,
                     "phase": JobPhase.done.value,
                     "taxonomy": taxonomy.model_dump(),
                     "classifier": "offline",
@@ -48,8 +50,10 @@ def seed_jobs(url: str, jobs: int, files_per_job: int) -> list[str]:
                 rows = []
         if rows:
             connection.execute(insert(JobRow), rows)
-        for job_id in ids if files_per_job else []:
+        for job_id in ids[:-1] if files_per_job else []:
             _seed_papers(connection, job_id, files_per_job, categories)
+        if ids and (big_job_files or files_per_job):
+            _seed_papers(connection, ids[-1], big_job_files or files_per_job, categories)
     engine.dispose()
     return ids
 

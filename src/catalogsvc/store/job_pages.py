@@ -3,9 +3,10 @@ each): the job's existence and its page in one connection, its rows in position 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import JSON, Engine, Text, select, type_coerce
 from sqlmodel import col
 
 from catalogsvc.domain import Paper
@@ -20,7 +21,17 @@ _FILE_COLUMNS = [
     col(JobFileRow.paper_id),
 ]
 _PAPER_TABLE = PaperRow.__table__.columns  # type: ignore[attr-defined]
-_PAPER_COLUMNS = [_PAPER_TABLE[name] for name in Paper.model_fields]
+# JSON columns are read as the database gives them (SQLite: text; PostgreSQL decodes them) and
+# decoded a column at a time: a decode per value costs more than the query itself.
+_JSON_FIELDS = frozenset(
+    name for name in Paper.model_fields if isinstance(_PAPER_TABLE[name].type, JSON)
+)
+_PAPER_COLUMNS = [
+    type_coerce(_PAPER_TABLE[name], Text).label(name)
+    if name in _JSON_FIELDS
+    else _PAPER_TABLE[name]
+    for name in Paper.model_fields
+]
 
 
 def files_page(
@@ -42,7 +53,14 @@ def papers_page(
     if after is not None:
         query = query.where(col(PaperRow.id) > after)
     query = query.order_by(col(PaperRow.id)).limit(limit)
-    return _page(engine, job_id, owner, query)
+    rows = _page(engine, job_id, owner, query)
+    if rows and isinstance(rows[0][next(iter(_JSON_FIELDS))], str):  # SQLite gives the text
+        for name in _JSON_FIELDS:
+            # One decode of the whole column is a fraction of one decode per value.
+            decoded = json.loads("[" + ",".join(row[name] for row in rows) + "]")
+            for row, value in zip(rows, decoded, strict=True):
+                row[name] = value
+    return rows
 
 
 def _page(
