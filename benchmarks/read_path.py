@@ -6,7 +6,7 @@ connections, 8 s) loads each in turn; the ratio is catalogsvc's rate over the re
 Then the same requests at scale: 100,000 jobs, and one job of 10,000 files
 (benchmarks/read_path_scale.py).
 
-Run: .venv/bin/python -m benchmarks.read_path [SECONDS]   (default 8)
+Run: .venv/bin/python -m benchmarks.read_path [SECONDS MIXED_SECONDS]   (default 8 45)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.read_path_load import load_lines
 from benchmarks.read_path_scale import TARGET_MS, scale_lines
 from benchmarks.seeded_jobs import seed_jobs
 from benchmarks.served import CATALOGSVC, REFERENCE, WrkResult, catalogsvc_env, running, wrk
@@ -50,30 +51,37 @@ def line(name: str, ours: WrkResult, reference: WrkResult, page_kb: float) -> st
     )
 
 
-def main(seconds: int) -> None:
+def main(seconds: int, mixed_seconds: int) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        data_dir = Path(scratch) / "data"
-        ids = seed_jobs(f"sqlite:///{data_dir}/catalogsvc.db", JOBS, PAPERS_PER_JOB)
-        reference_db = Path(scratch) / "reference.db"
-        with running(CATALOGSVC, catalogsvc_env(data_dir), "/healthz") as ours:
-            fill_reference(ours, ids, reference_db)
-            env = {"READ_PATH_DB": str(reference_db)}
-            with running(REFERENCE, env, f"/jobs/{ids[0]}") as theirs:
-                one = ids[JOBS // 2]
-                cases = [
-                    ("`GET /api/jobs/{id}`", f"/api/jobs/{one}", f"/jobs/{one}"),
-                    ("`GET /api/jobs?limit=50`", "/api/jobs?limit=50", "/jobs?limit=50"),
-                ]
-                print("| request | catalogsvc | plain FastAPI + SQLite | ratio | body | errors |")
-                print("|---|---|---|---|---|---|")
-                for name, path, reference_path in cases:
-                    body_kb = len(httpx.get(ours + path).content) / 1024
-                    mine = wrk(ours + path, seconds=seconds)
-                    yardstick = wrk(theirs + reference_path, seconds=seconds)
-                    print(line(name, mine, yardstick, body_kb), flush=True)
+        print_ratios(Path(scratch), seconds)
         print(f"\nAt scale (p99 target {TARGET_MS} ms):")
         scale_lines(Path(scratch), seconds)
+        print("\nUnder load:")
+        load_lines(Path(scratch), mixed_seconds)
+
+
+def print_ratios(scratch: Path, seconds: int) -> None:
+    data_dir = scratch / "data"
+    ids = seed_jobs(f"sqlite:///{data_dir}/catalogsvc.db", JOBS, PAPERS_PER_JOB)
+    reference_db = scratch / "reference.db"
+    with running(CATALOGSVC, catalogsvc_env(data_dir), "/healthz") as ours:
+        fill_reference(ours, ids, reference_db)
+        env = {"READ_PATH_DB": str(reference_db)}
+        with running(REFERENCE, env, f"/jobs/{ids[0]}") as theirs:
+            one = ids[JOBS // 2]
+            cases = [
+                ("`GET /api/jobs/{id}`", f"/api/jobs/{one}", f"/jobs/{one}"),
+                ("`GET /api/jobs?limit=50`", "/api/jobs?limit=50", "/jobs?limit=50"),
+            ]
+            print("| request | catalogsvc | plain FastAPI + SQLite | ratio | body | errors |")
+            print("|---|---|---|---|---|---|")
+            for name, path, reference_path in cases:
+                body_kb = len(httpx.get(ours + path).content) / 1024
+                mine = wrk(ours + path, seconds=seconds)
+                yardstick = wrk(theirs + reference_path, seconds=seconds)
+                print(line(name, mine, yardstick, body_kb), flush=True)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 8)
+    arguments = [int(value) for value in sys.argv[1:3]]
+    main(*arguments) if len(arguments) == 2 else main(8, 45)

@@ -12,7 +12,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from catalogsvc.api.deps import ServicesDep, SignedUrlJobId, SignedUrlJobServiceDep
 from catalogsvc.api.job_answers import job_json
 from catalogsvc.domain import JobStatus
-from catalogsvc.jobs.events import until_ended
+from catalogsvc.jobs.events import batches_until_ended
 from catalogsvc.jobs.store_events import events_from_store
 
 router = APIRouter(prefix="/api", tags=["events"])
@@ -34,18 +34,20 @@ async def job_events(
     (a job that has ended already sends only its `job` event)."""
     await jobs.get_job(job_id)
 
-    async def stream() -> AsyncIterator[ServerSentEvent]:
+    async def stream() -> AsyncIterator[ServerSentEvent | bytes]:
         async with services.bus.subscribe(job_id) as queue:
             # Subscribe first, then read the state, so no transition falls between the two.
             first = await jobs.get_job(job_id)
             yield ServerSentEvent(data=to_json(job_json(first)).decode(), event="job")
             if JobStatus(first.job.status).is_terminal:
                 return
+            if jobs.runs_here(first.job):
+                # Each event is encoded once for every stream; a stream behind gets many in one.
+                async for batch in batches_until_ended(queue):
+                    yield b"".join(event.as_sse for event in batch)
+                return
             # A job a worker, another replica or the CLI runs is heard of through the store.
-            events = (
-                until_ended(queue) if jobs.runs_here(first.job) else events_from_store(jobs, first)
-            )
-            async for event in events:
-                yield ServerSentEvent(data=event.model_dump_json(), event=event.kind)
+            async for event in events_from_store(jobs, first):
+                yield event.as_sse
 
     return EventSourceResponse(stream(), ping=15)
