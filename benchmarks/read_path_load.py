@@ -67,14 +67,15 @@ async def _submitter(http: httpx.AsyncClient, folder: Path, until: float, jobs: 
 
 
 async def _follower(host: str, port: int, until: float, jobs: list[str]) -> int:
-    followed = 0
+    """Follow the newest job's stream to its end, then the next new one's."""
+    followed: set[str] = set()
     while time.monotonic() < until:
-        if jobs:
+        if jobs and jobs[-1] not in followed:
+            followed.add(jobs[-1])
             await _stream_counts(host, port, jobs[-1])
-            followed += 1
         else:
             await asyncio.sleep(0.1)
-    return followed
+    return len(followed)
 
 
 async def _mixed(base: str, folder: Path, seconds: int, script: Path) -> list[str]:

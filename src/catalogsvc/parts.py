@@ -136,6 +136,7 @@ async def open_parts(
             await client.close()
         if registries is not None:
             await registries.aclose()
+        store.close()
         engine.dispose()
 
 

@@ -29,10 +29,12 @@ class JobReads:
         """The whole id of the caller's one job whose id starts with `job_id`."""
         if not may_be_prefix(job_id):
             return job_id
-        return await asyncio.to_thread(full_job_id, self._store.engine, job_id, self._owner)
+        return await self._store.read(partial(full_job_id, self._store.engine, job_id, self._owner))
 
     async def get_job(self, job_id: str) -> JobSnapshot:
-        snapshot = await asyncio.to_thread(read_job, self._store.engine, job_id, self._owner)
+        snapshot = await self._store.read(
+            partial(read_job, self._store.engine, job_id, self._owner)
+        )
         if snapshot is None:
             raise JobNotFound(f"no job with id {job_id!r}")
         return snapshot
@@ -55,7 +57,7 @@ class JobReads:
             limit=limit + 1,
             before_seq=cursor,
         )
-        snapshots = await asyncio.to_thread(read)
+        snapshots = await self._store.read(read)
         page = snapshots[:limit]
         next_cursor = page[-1].job.seq if len(snapshots) > limit and page else None
         return page, next_cursor
@@ -73,14 +75,14 @@ class JobReads:
     ) -> list[dict[str, Any]]:
         """The job's files after position `after` (each with its `position`), in order."""
         read = partial(files_page, self._store.engine, job_id, self._owner, after, limit)
-        return self._found(job_id, await asyncio.to_thread(read))
+        return self._found(job_id, await self._store.read(read))
 
     async def papers_page(
         self, job_id: str, after: int | None, limit: int | None
     ) -> list[dict[str, Any]]:
         """The job's papers with ids above `after`, oldest first."""
         read = partial(papers_page, self._store.engine, job_id, self._owner, after, limit)
-        return self._found(job_id, await asyncio.to_thread(read))
+        return self._found(job_id, await self._store.read(read))
 
     @staticmethod
     def _found(job_id: str, rows: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -6,7 +6,9 @@ Only JobService calls `transition`, the one place where a job's status changes.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -34,6 +36,9 @@ __all__ = ["NewFile", "Progress", "Store", "to_paper"]
 T = TypeVar("T")
 
 
+READ_THREADS = 4
+
+
 class Store:
     """Persistence for jobs, their files and papers.
 
@@ -44,6 +49,16 @@ class Store:
     def __init__(self, engine: Engine, reserve: DiskReserve | None = None) -> None:
         self.engine = engine
         self.reserve = reserve
+        # Reads of the API's read path run on threads of their own, never queued behind the
+        # writes of running jobs on the event loop's shared ones (asyncio.to_thread).
+        self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="store-read")
+
+    async def read(self, read: Callable[[], T]) -> T:
+        """`read()` on the store's reading threads (its threads start on first use)."""
+        return await asyncio.get_running_loop().run_in_executor(self._readers, read)
+
+    def close(self) -> None:
+        self._readers.shutdown(wait=False)
 
     def create_job(
         self,
