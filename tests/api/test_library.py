@@ -120,7 +120,9 @@ async def test_a_selection_of_papers_downloads_as_a_catalog(
         "/api/papers/catalog", params={"format": "json", "id": [p["id"] for p in chosen]}
     )
     too_many = await client.http.get("/api/papers", params={"id": list(range(1, 1002))})
+    beyond = await client.http.get("/api/papers", params={"id": [1, 2**80]})  # found by fuzzing
 
     listed = [p["title"] for group in answer.json()["categories"] for p in group["papers"]]
     assert sorted(listed) == sorted(p["title"] for p in chosen)
     assert too_many.status_code == 422 and too_many.json()["detail"][0]["loc"] == ["query", "id"]
+    assert beyond.status_code == 422 and beyond.json()["detail"][0]["loc"] == ["query", "id", 1]

@@ -111,6 +111,19 @@ def queue_tasks(database_url: str) -> dict[str, int]:
     return {str(status): int(count) for status, count in rows}
 
 
+def live_workers(database_url: str) -> int:
+    """How many workers procrastinate knows to be running (each registers as it starts)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(
+                text("SELECT count(*) FROM procrastinate.procrastinate_workers")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(count)
+
+
 async def wait_until(check: Callable[[], Any], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not await asyncio.to_thread(check):
@@ -130,11 +143,13 @@ async def until_ended(client: ServiceClient, job_id: str, timeout: float = 90) -
 
 
 async def test_one_job_is_spread_over_two_workers_and_completes(
-    queue_api: ServiceClient, workers: Workers, papers_dir: Path
+    queue_api: ServiceClient, workers: Workers, papers_dir: Path, database_url: str
 ) -> None:
     write_papers(papers_dir, 8)
     workers.start("worker-1")
     workers.start("worker-2")
+    # On a busy machine one worker could take every task before the other has started.
+    await wait_until(lambda: live_workers(database_url) == 2, "both workers starting")
 
     job = await queue_api.folder_job(papers_dir)
     stream = await queue_api.http.get(f"/api/jobs/{job['id']}/events", timeout=90)

@@ -26,6 +26,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No paper wit
 LIBRARY_EXPORT_LIMIT = 10_000
 # A database integer: a larger id is malformed (422), not an overflow.
 PaperId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The paper's id.")]
+SelectedId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class LibraryPaper(Paper):
@@ -57,7 +58,7 @@ def library_query(
         Query(description="Missing title, authors or year, or a category score under 0.3."),
     ] = None,
     paper_id: Annotated[
-        list[int] | None,
+        list[SelectedId] | None,
         Query(alias="id", max_length=1000, description="Only these papers (a selection)."),
     ] = None,
 ) -> PaperQuery:
