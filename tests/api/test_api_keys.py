@@ -82,8 +82,15 @@ async def test_a_key_in_the_query_serves_streams_and_downloads_a_browser_cannot_
     events = await client.http.get(f"/api/jobs/{job_id}/events", params={"access_token": KEY_A})
     assert events.status_code == 200
     assert "completed" in events.text
-    wrong = await client.http.get(f"/api/jobs/{job_id}/catalog?access_token={KEY_B}")
-    assert wrong.status_code == 404
+    wrong = await client.http.get(f"/api/jobs/{job_id}/catalog?access_token={KEY_A}x")
+    assert wrong.status_code == 401
+    other = await client.http.get(f"/api/jobs/{job_id}/catalog?access_token={KEY_B}")
+    assert other.status_code == 404
+    # The web app's Library downloads its selections the same way.
+    library = await client.http.get("/api/papers/catalog", params={"access_token": KEY_A})
+    assert library.status_code == 200 and b"On the Structure of Test Paper" in library.content
+    for_b = await client.http.get("/api/papers/catalog", params={"access_token": KEY_B})
+    assert for_b.status_code == 200 and b"On the Structure of Test Paper" not in for_b.content
 
 
 async def test_a_key_in_the_query_opens_no_other_route(
@@ -97,6 +104,7 @@ async def test_a_key_in_the_query_opens_no_other_route(
         ("GET", "/api/jobs", None),
         ("GET", f"/api/jobs/{job_id}", None),
         ("GET", f"/api/jobs/{job_id}/papers", None),
+        ("GET", "/api/papers", None),
         ("POST", "/api/jobs/folder", {"path": str(papers_dir)}),
         ("POST", f"/api/jobs/{job_id}/reclassify", None),
         ("POST", "/api/jobs/cancel", {"ids": [job_id]}),

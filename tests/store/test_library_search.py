@@ -62,6 +62,7 @@ def test_filters_combine_and_pages_follow_one_another(store: Store) -> None:
         "Stokes drag on conglomerates of spheres",
     ]
     assert titles(store, venue="rescience", year_from=2021) == ["Assortative matching and search"]
+    assert len(titles(store, category="physics")) == 4, "a category in any case"
     assert (
         titles(store, needs_review=True)
         == [
@@ -89,3 +90,16 @@ def test_a_correction_is_found_by_its_new_words_and_an_owner_sees_only_its_own(
     assert titles(store, owner="alice", text="heliotrope") == ["Corrected heliotrope title"]
     assert titles(store, owner="bob", text="heliotrope") == []
     assert len(titles(store, owner="bob")) == len(PAPERS)
+
+
+def test_names_with_accents_are_found_as_written(store: Store) -> None:
+    files = [NewFile("/p/accents.pdf", "accents.pdf")]
+    new_running_job(store, "c" * 32, files=files)
+    (file,) = store.list_files("c" * 32)
+    extracted = ExtractedPaper(
+        sha256="e" * 64, pages=1, title="Infinite latent features", authors=["Dilan Görür"]
+    )
+    assert store.record_extracted(file, extracted) is not None
+
+    assert titles(store, text="Görür") == ["Infinite latent features"]
+    assert titles(store, text="u00f6r") == [], "the index holds the name, not its escapes"

@@ -25,6 +25,7 @@ from catalogsvc.store.db import (
     is_ours,
     upgrade_schema,
 )
+from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.repository import Store
 from tests.postgres_server import PostgresServer
 
@@ -76,6 +77,33 @@ def test_a_job_from_before_leases_survives_the_upgrade_without_a_holder(tmp_path
         engine.dispose()
     assert job is not None
     assert (job.status, job.replica, job.lease_renewed_at) == ("running", None, None)
+
+
+def test_names_stored_as_escapes_before_0013_are_found_after_it(tmp_path: Path) -> None:
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'schema.db'}")
+    try:
+        command.upgrade(alembic_config(engine), "0012")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO jobs (id, kind, status, phase, created_at, taxonomy, classifier,"
+                    " timings, source) VALUES ('old', 'process', 'completed', 'done',"
+                    " '2026-11-25 10:00:00', '{}', 'offline', '{}', 'upload')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO papers (job_id, file_name, sha256, title, authors, pages,"
+                    " method, warnings, sources) VALUES ('old', 'a.pdf', 'ab', 'Latent features',"
+                    " :authors, 1, 'text', '[]', '{}')"
+                ),
+                {"authors": '["Dilan G\\u00f6r\\u00fcr"]'},
+            )
+        upgrade_schema(engine)
+        found = search_papers(engine, PaperQuery(text="Görür"), None)
+    finally:
+        engine.dispose()
+    assert [paper.authors for paper in found] == [["Dilan Görür"]]
 
 
 def test_on_postgresql_the_task_queue_lives_in_its_own_schema_and_runs_a_task(

@@ -54,11 +54,24 @@ def get_job_service_for_signed_url(
     return _job_service_for_key(request, key)
 
 
+def _paper_service_for_key(request: Request, key: str | None) -> PaperService:
+    services = get_services(request)
+    return PaperService(services.store, caller_owner(services.settings.api_keys, key))
+
+
 def get_paper_service(request: Request, credentials: BearerDep) -> PaperService:
     """Papers as the caller sees them: with API keys, only those of the key's own jobs."""
-    services = get_services(request)
-    key = credentials.credentials if credentials else None
-    return PaperService(services.store, caller_owner(services.settings.api_keys, key))
+    return _paper_service_for_key(request, credentials.credentials if credentials else None)
+
+
+def get_paper_service_for_signed_url(
+    request: Request,
+    credentials: BearerDep,
+    key_in_query: Annotated[str | None, Depends(query_key)],
+) -> PaperService:
+    """As get_paper_service, but the key may also come in the URL a browser downloads."""
+    key = credentials.credentials if credentials else key_in_query
+    return _paper_service_for_key(request, key)
 
 
 async def resolve_job_id(job_id: Annotated[str, Path()], jobs: JobServiceDep) -> str:
@@ -74,6 +87,7 @@ async def resolve_signed_job_id(
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 PaperServiceDep = Annotated[PaperService, Depends(get_paper_service)]
+SignedUrlPaperServiceDep = Annotated[PaperService, Depends(get_paper_service_for_signed_url)]
 JobServiceDep = Annotated[JobService, Depends(get_job_service)]
 SignedUrlJobServiceDep = Annotated[JobService, Depends(get_job_service_for_signed_url)]
 # A job id in a path, whole or a unique prefix of at least 4 characters.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -36,6 +37,12 @@ def is_ours(name: str | None, type_: str, _parent_names: object) -> bool:
     return not (name or "").startswith(("procrastinate", "papers_search", "ix_papers_lower_doi"))
 
 
+def json_text(value: object) -> str:
+    """JSON columns as UTF-8 text, not ASCII escapes: the full-text index reads the authors'
+    names as written ("Görür", not "G\\u00f6r\\u00fcr"), so they can be searched."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def create_store_engine(url: str) -> Engine:
     """Build the engine; SQLite gets WAL, a busy timeout and cross-thread use."""
     parsed = make_url(url)
@@ -50,6 +57,7 @@ def create_store_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             pool_pre_ping=True,
+            json_serializer=json_text,
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
             connect_args={"options": options},
@@ -59,6 +67,7 @@ def create_store_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
+            json_serializer=json_text,
             pool_size=POOL_SIZE,
             max_overflow=POOL_OVERFLOW,
             connect_args={"check_same_thread": False, "timeout": 30},

@@ -18,7 +18,9 @@ def may_be_prefix(job_id: str) -> bool:
     return SHORTEST_PREFIX <= len(prefix) < FULL_ID_LENGTH and prefix.isalnum()
 
 
-def full_job_id(engine: Engine, job_id: str, owner: str | None) -> str:
+def full_job_id(
+    engine: Engine, job_id: str, owner: str | None, *, field: str = "job_id", where: str = "path"
+) -> str:
     """The id of the one job (of `owner`, when given) whose id starts with `job_id`; the text
     unchanged when it is a whole id, too short, or matches no job (its lookup answers 404)."""
     if not may_be_prefix(job_id):
@@ -32,7 +34,7 @@ def full_job_id(engine: Engine, job_id: str, owner: str | None) -> str:
     if len(found) > 1:
         raise InvalidInput(
             f"{job_id!r} is the start of several job ids; give more of it",
-            field="job_id",
-            where="path",
+            field=field,
+            where=where,
         )
     return found[0] if found else job_id

@@ -57,7 +57,8 @@ def search_papers(engine: Engine, query: PaperQuery, owner: str | None) -> list[
     if query.text:
         conditions.append(_matches(engine, query.text))
     if query.category is not None:
-        conditions.append(col(PaperRow.category) == query.category)
+        # Categories are names people type: "statistics" finds "Statistics".
+        conditions.append(func.lower(PaperRow.category) == query.category.lower())
     if query.year_from is not None:
         conditions.append(col(PaperRow.year) >= query.year_from)
     if query.year_to is not None:

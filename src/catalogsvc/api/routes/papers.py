@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from catalogsvc.api.deps import PaperServiceDep
+from catalogsvc.api.deps import PaperServiceDep, SignedUrlPaperServiceDep
 from catalogsvc.api.paper_schemas import PaperCorrection
 from catalogsvc.catalog.catalogs import (
     CatalogFormat,
@@ -114,7 +114,7 @@ async def search_papers(
     },
 )
 async def download_library_catalog(
-    papers: PaperServiceDep,
+    papers: SignedUrlPaperServiceDep,
     query: LibraryQuery,
     format: Annotated[CatalogFormat, Query(description="The catalog format.")] = (
         CatalogFormat.markdown
