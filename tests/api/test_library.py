@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
+from catalogsvc.api.routes import papers as papers_route
 from tests.conftest import ServiceClient, write_papers
 
 
@@ -51,8 +54,23 @@ async def test_a_library_query_downloads_in_every_catalog_format(
         )
         assert answer.status_code == 200, fmt
         assert "Heliotrope fields" in answer.text and "Galaxy Clusters" not in answer.text, fmt
-    whole = (await client.http.get("/api/papers/catalog", params={"format": "json"})).json()
-    assert sum(len(group["papers"]) for group in whole["categories"]) == 3
+    whole = await client.http.get("/api/papers/catalog", params={"format": "json"})
+    assert sum(len(group["papers"]) for group in whole.json()["categories"]) == 3
+    assert "X-Catalog-Truncated" not in whole.headers
+
+
+async def test_a_catalog_of_more_papers_than_it_holds_says_it_was_cut(
+    client: ServiceClient, papers_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await asyncio.to_thread(write_papers, papers_dir, 3)
+    job = await client.folder_job(papers_dir)
+    await client.wait_until_finished(job["id"])
+    monkeypatch.setattr(papers_route, "LIBRARY_EXPORT_LIMIT", 2)
+
+    cut = await client.http.get("/api/papers/catalog", params={"format": "json"})
+
+    assert sum(len(group["papers"]) for group in cut.json()["categories"]) == 2
+    assert cut.headers["X-Catalog-Truncated"] == "2"
 
 
 async def test_a_paper_catalogued_in_two_jobs_lists_the_other_as_its_duplicate(
@@ -99,6 +117,12 @@ async def test_one_entry_per_work_lists_the_newest_copy_with_the_others_ids(
     bibtex = await client.http.get(
         "/api/papers/catalog", params={"format": "bibtex", "one_per_work": True}
     )
+    # A selection of old copies: each stands for its work, newer copies outside it aside.
+    selected = (
+        await client.http.get(
+            "/api/papers", params={"one_per_work": True, "id": [p["id"] for p in oldest]}
+        )
+    ).json()
 
     assert sorted(p["id"] for p in works["items"]) == sorted(p["id"] for p in newest)
     assert all(len(p["same_work"]) == 2 for p in works["items"])
@@ -106,6 +130,7 @@ async def test_one_entry_per_work_lists_the_newest_copy_with_the_others_ids(
     assert [p["id"] for p in first["items"] + second["items"]] == [p["id"] for p in works["items"]]
     assert sorted(p["id"] for p in in_old_job["items"]) == sorted(p["id"] for p in oldest)
     assert bibtex.text.count("@article{") + bibtex.text.count("@misc{") == 2
+    assert sorted(p["id"] for p in selected["items"]) == sorted(p["id"] for p in oldest)
 
 
 async def test_a_selection_of_papers_downloads_as_a_catalog(

@@ -628,3 +628,11 @@ def test_the_catalog_counts_in_words_that_agree() -> None:
 
     assert "1 paper in 1 category." in render_text(CatalogFormat.markdown, one)
     assert "2 papers in 2 categories." in render_text(CatalogFormat.html, two)
+
+
+def test_a_category_ending_in_a_backslash_leaves_every_bibtex_block_whole() -> None:
+    papers = [make_paper(1, title="Heat", category="Physics \\"), make_paper(2, title="Cold")]
+
+    library = parse_bibtex(papers)  # asserts that no block failed to parse
+
+    assert len(library.entries) == 2

@@ -80,4 +80,6 @@ def paged_answer(
         return JSONAnswer(rows)
     page = rows[:limit]
     following = request.url.include_query_params(after=page[-1][cursor], limit=limit)
-    return JSONAnswer(page, headers={"Link": f'<{following}>; rel="next"'})
+    # Relative: the Host header a client sent (or a proxy rewrote) never names the next page.
+    next_page = f"{following.path}?{following.query}"
+    return JSONAnswer(page, headers={"Link": f'<{next_page}>; rel="next"'})

@@ -46,7 +46,7 @@ _LATEX_SPECIAL = re.compile("|".join(re.escape(char) for char in _LATEX_ESCAPES)
 # only what could break the entry's syntax is dropped.
 _UNSAFE_IN_VERBATIM = re.compile(r"[{}\\\s]")
 _BIBTEX_AND = re.compile(r"\band\b", re.IGNORECASE)
-_UNSAFE_IN_COMMENT = re.compile(r"[{}@]")
+_UNSAFE_IN_COMMENT = re.compile(r"[{}@\\]")  # a backslash would escape the closing brace
 
 
 def render_bibtex(groups: Sequence[CategoryGroup], header: CatalogHeader) -> str:

@@ -58,14 +58,17 @@ def _by_identifier(
     )
     with Session(engine) as session:
         rows = cast(IdentifierRows, session.exec(query).all())
+    by_key: dict[tuple[str, str | None], list[int]] = {}
+    for paper in papers:
+        keys: list[tuple[str, str | None]] = [("sha256", paper.sha256)]
+        keys += [("doi", paper.doi.lower())] if paper.doi else []
+        keys += [("arxiv", paper.arxiv_id)] if paper.arxiv_id else []
+        for key in keys:
+            by_key.setdefault(key, []).append(paper.id)
     for other_id, sha256, doi, arxiv_id in rows:
-        for paper in papers:
-            if (
-                paper.sha256 == sha256
-                or (paper.doi and paper.doi.lower() == doi)
-                or (paper.arxiv_id and paper.arxiv_id == arxiv_id)
-            ):
-                found[paper.id].add(other_id)
+        for key in (("sha256", sha256), ("doi", doi), ("arxiv", arxiv_id)):
+            for paper_id in by_key.get(key, ()):
+                found[paper_id].add(other_id)
 
 
 def _by_title(
@@ -81,9 +84,19 @@ def _by_title(
     )
     with Session(engine) as session:
         rows = cast(TitleRows, session.exec(query).all())
+    # Each row is compared with the page's papers of its year only, and a title seen before
+    # is not compared again: with many copies of a work, most rows repeat a title.
+    by_year: dict[int, list[Paper]] = {}
+    for paper in titled:
+        by_year.setdefault(paper.year or 0, []).append(paper)
+    verdicts: dict[tuple[int, str, str], bool] = {}
     for other_id, title, authors, year in rows:
-        for paper in titled:
-            if year == paper.year and _same_titled_work(paper, title, authors):
+        first = authors[0] if authors else ""
+        for paper in by_year.get(year, ()):
+            key = (paper.id, title or "", first)
+            if key not in verdicts:
+                verdicts[key] = _same_titled_work(paper, title, authors)
+            if verdicts[key]:
                 found[paper.id].add(other_id)
 
 

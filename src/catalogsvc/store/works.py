@@ -53,6 +53,8 @@ def _newer_copies_found(
 ) -> set[int]:
     """Of the batch's newer copies, those the query finds: each stands for its work."""
     newer = {other for paper in batch for other in others[paper.id] if other > paper.id}
+    if query.ids is not None:  # a selection: its newest copy of each work stands for it
+        newer &= set(query.ids)
     if not newer:
         return set()
     asked = replace(query, ids=tuple(newer), before_id=None, limit=len(newer))

@@ -7,6 +7,7 @@ import { authorsText, reviewNote, venueText } from "./papers-table.js";
 
 const FILTERS = ["q", "category", "year_from", "year_to", "venue", "needs_review", "one_per_work"];
 const PAGE_SIZE = 25;
+const MAX_SELECTION = 1000; // the ids one download's URL carries (GET /api/papers/catalog?id=…)
 
 /** The query string of a library route, with only the filters that are set. */
 function libraryQuery(values, cursor = null) {
@@ -102,6 +103,11 @@ export function libraryView(main, { navigate, query }) {
     const label = paper.title || paper.file_name;
     const box = h("input", { type: "checkbox", "aria-label": `Select ${label}`, checked: selection.has(paper.id) });
     box.addEventListener("change", () => {
+      if (box.checked && selection.size >= MAX_SELECTION) {
+        box.checked = false;
+        message.show(`At most ${MAX_SELECTION} papers download as a selection: use "Download all matching" with a search for more.`, "warning");
+        return;
+      }
       if (box.checked) selection.set(paper.id, label);
       else selection.delete(paper.id);
       updateDownloads();

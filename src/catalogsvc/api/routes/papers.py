@@ -121,13 +121,14 @@ async def download_library_catalog(
     ),
     one_per_work: OnePerWork = False,
 ) -> Response:
-    """The papers a library query finds (at most 10,000), as a catalog in any format."""
+    """The papers a library query finds, as a catalog in any format: the newest 10,000 at
+    most, with an `X-Catalog-Truncated: 10000` header when more matched."""
     asked = replace(query, limit=LIBRARY_EXPORT_LIMIT)
     if one_per_work:
-        works, _ = await papers.search_works(asked)
+        works, more = await papers.search_works(asked)
         found = [work.paper for work in works]
     else:
-        found, _ = await papers.search(asked)
+        found, more = await papers.search(asked)
 
     def render() -> RenderedCatalog:
         return render_catalog(format, found, job_id="library", title="Library", partial=False)
@@ -136,7 +137,11 @@ async def download_library_catalog(
     return Response(
         content=rendered.content,
         media_type=rendered.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+            # More papers matched than one catalog holds: narrow the query for the rest.
+            **({"X-Catalog-Truncated": str(LIBRARY_EXPORT_LIMIT)} if more is not None else {}),
+        },
     )
 
 
