@@ -78,26 +78,28 @@ def _by_title(
     if not titled:
         return
     query = select(PaperRow.id, PaperRow.title, PaperRow.authors, PaperRow.year).where(
-        matches_any(engine, [_telling_words(paper.title or "") for paper in titled]),
+        matches_any(engine, sorted({_telling_words(paper.title or "") for paper in titled})),
         col(PaperRow.year).in_({paper.year for paper in titled}),
         _visible(owner),
     )
     with Session(engine) as session:
         rows = cast(TitleRows, session.exec(query).all())
-    # Each row is compared with the page's papers of its year only, and a title seen before
-    # is not compared again: with many copies of a work, most rows repeat a title.
-    by_year: dict[int, list[Paper]] = {}
+    # Papers of one year, title and first author are judged together, and each distinct
+    # (title, first author) of the rows once: a library of many copies repeats both.
+    groups: dict[int, dict[tuple[str, str], list[Paper]]] = {}
     for paper in titled:
-        by_year.setdefault(paper.year or 0, []).append(paper)
-    verdicts: dict[tuple[int, str, str], bool] = {}
+        key = (paper.title or "", paper.authors[0] if paper.authors else "")
+        groups.setdefault(paper.year or 0, {}).setdefault(key, []).append(paper)
+    verdicts: dict[tuple[str, str, str, str], bool] = {}
     for other_id, title, authors, year in rows:
-        first = authors[0] if authors else ""
-        for paper in by_year.get(year, ()):
-            key = (paper.id, title or "", first)
-            if key not in verdicts:
-                verdicts[key] = _same_titled_work(paper, title, authors)
-            if verdicts[key]:
-                found[paper.id].add(other_id)
+        other = (title or "", authors[0] if authors else "")
+        for key, members in groups.get(year, {}).items():
+            pair = (*key, *other)
+            if pair not in verdicts:
+                verdicts[pair] = _same_titled_work(members[0], title, authors)
+            if verdicts[pair]:
+                for paper in members:
+                    found[paper.id].add(other_id)
 
 
 def _telling_words(title: str) -> str:
