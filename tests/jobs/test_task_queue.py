@@ -98,30 +98,26 @@ def workers(settings: Settings, database_url: str) -> Iterator[Workers]:
     started.stop()
 
 
-def queue_tasks(database_url: str) -> dict[str, int]:
-    """How many of the queue's tasks are in each status."""
+def queue_rows(database_url: str, sql: str) -> list[Any]:
+    """The rows a query of the task queue's tables gives."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT status, count(*) FROM procrastinate.procrastinate_jobs GROUP BY 1")
-            ).all()
+            return list(connection.execute(text(sql)).all())
     finally:
         engine.dispose()
-    return {str(status): int(count) for status, count in rows}
+
+
+def queue_tasks(database_url: str) -> dict[str, int]:
+    """How many of the queue's tasks are in each status."""
+    sql = "SELECT status, count(*) FROM procrastinate.procrastinate_jobs GROUP BY 1"
+    return {str(status): int(count) for status, count in queue_rows(database_url, sql)}
 
 
 def live_workers(database_url: str) -> int:
     """How many workers procrastinate knows to be running (each registers as it starts)."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            count = connection.execute(
-                text("SELECT count(*) FROM procrastinate.procrastinate_workers")
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return int(count)
+    sql = "SELECT count(*) FROM procrastinate.procrastinate_workers"
+    return int(queue_rows(database_url, sql)[0][0])
 
 
 async def wait_until(check: Callable[[], Any], what: str, timeout: float = 60) -> None:

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine.url import make_url
 from sqlmodel import SQLModel
 
@@ -59,18 +59,24 @@ def test_upgrading_twice_is_harmless(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def insert_old_job(connection: Connection, status: str, phase: str) -> None:
+    """A job `old` as the first schemas knew jobs."""
+    connection.execute(
+        text(
+            "INSERT INTO jobs (id, kind, status, phase, created_at, taxonomy, classifier,"
+            " timings, source) VALUES ('old', 'process', :status, :phase,"
+            " '2026-11-25 10:00:00', '{}', 'offline', '{}', 'upload')"
+        ),
+        {"status": status, "phase": phase},
+    )
+
+
 def test_a_job_from_before_leases_survives_the_upgrade_without_a_holder(tmp_path: Path) -> None:
     engine = create_store_engine(f"sqlite:///{tmp_path / 'schema.db'}")
     try:
         command.upgrade(alembic_config(engine), "0001")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO jobs (id, kind, status, phase, created_at, taxonomy, classifier,"
-                    " timings, source) VALUES ('old', 'process', 'running', 'extracting',"
-                    " '2026-11-25 10:00:00', '{}', 'offline', '{}', 'upload')"
-                )
-            )
+            insert_old_job(connection, "running", "extracting")
         upgrade_schema(engine)
         job = Store(engine).get_job("old")
     finally:
@@ -84,13 +90,7 @@ def test_names_stored_as_escapes_before_0013_are_found_after_it(tmp_path: Path) 
     try:
         command.upgrade(alembic_config(engine), "0012")
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO jobs (id, kind, status, phase, created_at, taxonomy, classifier,"
-                    " timings, source) VALUES ('old', 'process', 'completed', 'done',"
-                    " '2026-11-25 10:00:00', '{}', 'offline', '{}', 'upload')"
-                )
-            )
+            insert_old_job(connection, "completed", "done")
             connection.execute(
                 text(
                     "INSERT INTO papers (job_id, file_name, sha256, title, authors, pages,"

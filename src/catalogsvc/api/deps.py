@@ -34,44 +34,42 @@ def get_services(request: Request) -> Services:
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)]
 
 
-def _job_service_for_key(request: Request, key: str | None) -> JobService:
-    services = get_services(request)
-    return services.jobs.scoped_to(caller_owner(services.settings.api_keys, key))
+def header_key(credentials: BearerDep) -> str | None:
+    """The key of the Authorization header, if any."""
+    return credentials.credentials if credentials else None
 
 
-def get_job_service(request: Request, credentials: BearerDep) -> JobService:
+def header_or_url_key(
+    credentials: BearerDep, key_in_query: Annotated[str | None, Depends(query_key)]
+) -> str | None:
+    """The header's key, else one in the URL a browser fetches by itself (a stream, a download)."""
+    return credentials.credentials if credentials else key_in_query
+
+
+HeaderKey = Annotated[str | None, Depends(header_key)]
+HeaderOrUrlKey = Annotated[str | None, Depends(header_or_url_key)]
+
+
+def _owner(request: Request, key: str | None) -> str | None:
+    return caller_owner(get_services(request).settings.api_keys, key)
+
+
+def get_job_service(request: Request, key: HeaderKey) -> JobService:
     """The job service as the caller sees it: with API keys, only the key's own jobs."""
-    return _job_service_for_key(request, credentials.credentials if credentials else None)
+    return get_services(request).jobs.scoped_to(_owner(request, key))
 
 
-def get_job_service_for_signed_url(
-    request: Request,
-    credentials: BearerDep,
-    key_in_query: Annotated[str | None, Depends(query_key)],
-) -> JobService:
-    """As get_job_service, but the key may also come in the URL a browser fetches by itself."""
-    key = credentials.credentials if credentials else key_in_query
-    return _job_service_for_key(request, key)
+def get_job_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> JobService:
+    return get_services(request).jobs.scoped_to(_owner(request, key))
 
 
-def _paper_service_for_key(request: Request, key: str | None) -> PaperService:
-    services = get_services(request)
-    return PaperService(services.store, caller_owner(services.settings.api_keys, key))
-
-
-def get_paper_service(request: Request, credentials: BearerDep) -> PaperService:
+def get_paper_service(request: Request, key: HeaderKey) -> PaperService:
     """Papers as the caller sees them: with API keys, only those of the key's own jobs."""
-    return _paper_service_for_key(request, credentials.credentials if credentials else None)
+    return PaperService(get_services(request).store, _owner(request, key))
 
 
-def get_paper_service_for_signed_url(
-    request: Request,
-    credentials: BearerDep,
-    key_in_query: Annotated[str | None, Depends(query_key)],
-) -> PaperService:
-    """As get_paper_service, but the key may also come in the URL a browser downloads."""
-    key = credentials.credentials if credentials else key_in_query
-    return _paper_service_for_key(request, key)
+def get_paper_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> PaperService:
+    return PaperService(get_services(request).store, _owner(request, key))
 
 
 async def resolve_job_id(job_id: Annotated[str, Path()], jobs: JobServiceDep) -> str:
