@@ -70,7 +70,16 @@ class ProgressEvent(_Event):
     classified: int = 0
 
 
-JobEvent = StatusEvent | PhaseEvent | FileEvent | ProgressEvent
+class LaggedEvent(_Event):
+    """The last event of a stream that fell `behind` events behind the job: it ends there, and
+    a client reconnects for the job's state as it is now."""
+
+    kind: Literal["lagged"] = "lagged"
+    job_id: str
+    behind: int
+
+
+JobEvent = StatusEvent | PhaseEvent | FileEvent | ProgressEvent | LaggedEvent
 
 
 # How long a stream gathers events before writing them: unnoticed by a person watching, and
@@ -94,7 +103,9 @@ async def batches_until_ended(queue: asyncio.Queue[JobEvent]) -> AsyncIterator[l
 
 
 def _ends(event: JobEvent) -> bool:
-    return isinstance(event, StatusEvent) and event.status.is_terminal
+    return isinstance(event, LaggedEvent) or (
+        isinstance(event, StatusEvent) and event.status.is_terminal
+    )
 
 
 class EventBus:
@@ -104,16 +115,31 @@ class EventBus:
         self._subscribers: defaultdict[str, set[asyncio.Queue[JobEvent]]] = defaultdict(set)
 
     def publish(self, event: JobEvent) -> None:
-        for queue in self._subscribers.get(event.job_id, ()):
-            queue.put_nowait(event)
+        for queue in list(self._subscribers.get(event.job_id, ())):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                # A reader this far behind would hold every later event in memory until the
+                # job ends: its stream ends instead, with what it missed.
+                self._subscribers[event.job_id].discard(queue)
+                behind = queue.qsize()
+                while not queue.empty():
+                    queue.get_nowait()
+                queue.put_nowait(LaggedEvent(job_id=event.job_id, behind=behind))
 
     @asynccontextmanager
-    async def subscribe(self, job_id: str) -> AsyncIterator[asyncio.Queue[JobEvent]]:
-        queue: asyncio.Queue[JobEvent] = asyncio.Queue()
+    async def subscribe(
+        self, job_id: str, *, backlog: int = 0
+    ) -> AsyncIterator[asyncio.Queue[JobEvent]]:
+        """A queue of the job's events from now on; with a `backlog`, a subscriber that falls
+        that many behind gets a LaggedEvent and nothing more (0: no bound)."""
+        queue: asyncio.Queue[JobEvent] = asyncio.Queue(maxsize=backlog)
         self._subscribers[job_id].add(queue)
         try:
             yield queue
         finally:
-            self._subscribers[job_id].discard(queue)
-            if not self._subscribers[job_id]:
-                del self._subscribers[job_id]
+            subscribers = self._subscribers.get(job_id)
+            if subscribers is not None:
+                subscribers.discard(queue)
+                if not subscribers:
+                    del self._subscribers[job_id]

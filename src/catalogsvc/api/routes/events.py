@@ -15,6 +15,8 @@ from catalogsvc.domain import JobStatus
 from catalogsvc.jobs.events import batches_until_ended
 from catalogsvc.jobs.store_events import events_from_store
 
+# Events a stream may fall behind (three a file) before it ends with a `lagged` event.
+STREAM_BACKLOG = 10_000
 router = APIRouter(prefix="/api", tags=["events"])
 
 
@@ -31,11 +33,13 @@ async def job_events(
 ) -> EventSourceResponse:
     """Stream the job's events. The first, `job`, is the whole job as GET /api/jobs/{id} gives
     it; then `status`, `phase`, `file` and `progress` events; the last is a terminal `status`
-    (a job that has ended already sends only its `job` event)."""
+    (a job that has ended already sends only its `job` event). A client that reads more than
+    10,000 events behind the job gets `lagged` and the stream ends: reconnect for the job as it
+    is now."""
     await jobs.get_job(job_id)
 
     async def stream() -> AsyncIterator[ServerSentEvent | bytes]:
-        async with services.bus.subscribe(job_id) as queue:
+        async with services.bus.subscribe(job_id, backlog=STREAM_BACKLOG) as queue:
             # Subscribe first, then read the state, so no transition falls between the two.
             first = await jobs.get_job(job_id)
             yield ServerSentEvent(data=to_json(job_json(first)).decode(), event="job")
