@@ -40,6 +40,8 @@ async def test_a_unique_prefix_names_the_job_everywhere(
     assert catalog.status_code == 200 and job["id"] in catalog.text
     assert events.status_code == 200 and job["id"] in events.text
     assert (await client.http.get(f"/api/jobs/{job['id'][:3]}")).status_code == 404
+    upper = await client.http.get(f"/api/jobs/{job['id'].upper()}")
+    assert upper.status_code == 200 and upper.json()["id"] == job["id"]
 
 
 async def test_an_ambiguous_prefix_is_422_naming_job_id(client: ServiceClient) -> None:

@@ -26,9 +26,10 @@ class JobReads:
         self._owner = owner
 
     async def full_id(self, job_id: str) -> str:
-        """The whole id of the caller's one job whose id starts with `job_id`."""
+        """The whole id of the caller's one job whose id starts with `job_id` (ids are lower-case
+        hexadecimal: one copied in upper case names the same job)."""
         if not may_be_prefix(job_id):
-            return job_id
+            return job_id.lower() if job_id.isalnum() else job_id
         return await self._store.read(partial(full_job_id, self._store.engine, job_id, self._owner))
 
     async def get_job(self, job_id: str) -> JobSnapshot:
