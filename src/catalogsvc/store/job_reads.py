@@ -1,6 +1,6 @@
 """The read path of jobs, asked far more often than jobs are started: one job, or a page of
-the history, each with its progress, in one statement (so the counts agree with the row),
-built once and run through SQLAlchemy Core (no ORM state to build per row)."""
+the history, each with its progress (PROGRESS_COLUMNS) in one statement, built once and run
+through SQLAlchemy Core (no ORM state to build per row)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, bindparam, func, select
+from sqlalchemy import Engine, Select, bindparam, select
 from sqlmodel import col
 
-from catalogsvc.domain import FileState, JobStatus
-from catalogsvc.store.models import JobFileRow, JobRow
+from catalogsvc.domain import JobStatus
+from catalogsvc.store.models import JobRow
+from catalogsvc.store.progress_counts import PROGRESS_COLUMNS
 from catalogsvc.store.records import Progress
 from catalogsvc.store.snapshot import JOB_VIEW_FIELDS, JobSnapshot, JobView
 
@@ -24,24 +25,7 @@ _LISTED = [
     JobRow.taxonomy["name"].as_string() if column.name == "taxonomy" else column
     for column in _SHOWN
 ]
-_ENDED = [FileState.done.value, FileState.failed.value, FileState.skipped.value]
-
-
-def _files(*states: str) -> Any:
-    """How many of the job's files are in `states` (all of them if none), by the index."""
-    counted = select(func.count()).where(col(JobFileRow.job_id) == col(JobRow.id))
-    if states:
-        counted = counted.where(col(JobFileRow.state).in_(states))
-    return counted.scalar_subquery()
-
-
-_PROGRESS = [
-    _files().label("files_total"),
-    _files(*_ENDED).label("files_done"),
-    _files(FileState.failed.value).label("files_failed"),
-    _files(FileState.done.value).label("papers"),
-]
-_ONE_JOB = select(*_SHOWN, *_PROGRESS).where(col(JobRow.id) == bindparam("job_id"))
+_ONE_JOB = select(*_SHOWN, *PROGRESS_COLUMNS).where(col(JobRow.id) == bindparam("job_id"))
 _ONE_OWNED_JOB = _ONE_JOB.where(col(JobRow.owner) == bindparam("owner"))
 
 
@@ -82,7 +66,7 @@ def read_history(
 @cache
 def _history_query(statuses: bool, kind: bool, owner: bool, before: bool) -> Select[Any]:
     """The history's statement for the filters asked, built once: only values change."""
-    query: Select[Any] = select(*_LISTED, *_PROGRESS)
+    query: Select[Any] = select(*_LISTED, *PROGRESS_COLUMNS)
     if statuses:
         query = query.where(col(JobRow.status).in_(bindparam("statuses", expanding=True)))
     if kind:
