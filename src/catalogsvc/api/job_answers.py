@@ -26,12 +26,8 @@ class JSONAnswer(Response):
 def job_json(snapshot: JobSnapshot, *, categories: bool = True) -> dict[str, Any]:
     """A job as JobOut describes it, or (without `categories`) as JobSummary does."""
     job, progress = snapshot.job, snapshot.progress
-    taxonomy = {"name": job.taxonomy["name"]}
-    if categories:
-        taxonomy["categories"] = [
-            {"name": category["name"], "description": category.get("description", "")}
-            for category in job.taxonomy["categories"]
-        ]
+    # Stored as Taxonomy.model_dump() wrote it: {name, categories: [{name, description}]}.
+    taxonomy = job.taxonomy if categories else {"name": job.taxonomy["name"]}
     return {
         "id": job.id,
         "name": job.name,

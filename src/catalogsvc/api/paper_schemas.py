@@ -8,13 +8,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from catalogsvc.domain import PaperType
 from catalogsvc.extraction.identifiers import normalize_doi
-from catalogsvc.extraction.text_cleanup import CONTROL_CHARACTERS
+from catalogsvc.extraction.text_cleanup import CONTROL_CHARACTERS, one_line
 
 
 def _clean(value: str) -> str:
     """Text as extraction stores it: no control characters (PostgreSQL refuses NUL, exports
     break on the others), whitespace collapsed; blank is no value."""
-    cleaned = " ".join(CONTROL_CHARACTERS.sub(" ", value).split())
+    cleaned = one_line(value)
     if not cleaned:
         raise ValueError("must not be blank")
     return cleaned

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from catalogsvc.domain import FieldSource, PaperType
+from catalogsvc.extraction.text_cleanup import one_line
 
 # Block elements part words; inline ones (<jats:italic>) sit inside them.
 _BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|title|sec|list|list-item|br|div)\b[^>]*>", re.I)
@@ -72,7 +73,6 @@ def page_range(first_page: str | None, last_page: str | None) -> str | None:
 # would refuse it (a year 99999, a 5,000-character volume, a NUL that PostgreSQL refuses).
 _LONGEST = {"volume": 50, "issue": 50, "page_range": 50, "abstract": 20_000}
 _ISSN = re.compile(r"^\d{4}-\d{3}[\dXx]$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def sanitized(record: RegistryRecord) -> RegistryRecord:
@@ -90,7 +90,7 @@ def sanitized(record: RegistryRecord) -> RegistryRecord:
         "abstract",
     ):
         value = getattr(record, name)
-        text = " ".join(_CONTROL.sub(" ", str(value)).split()) if value is not None else ""
+        text = one_line(str(value)) if value is not None else ""
         values[name] = text if text and len(text) <= _LONGEST.get(name, 1000) else None
     if values["issn"] and not _ISSN.match(values["issn"]):
         values["issn"] = None

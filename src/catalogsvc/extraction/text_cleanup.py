@@ -31,6 +31,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _HYPHEN_AT_END = re.compile("[-\u2010\u2011\u00ad]$")
 
 
+def one_line(text: str) -> str:
+    """Text without control characters (PostgreSQL refuses NUL, exports break on the others),
+    its whitespace collapsed to single spaces."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())
+
+
 def compose_spacing_accents(text: str) -> str:
     """Turn 'G¨or¨ur' into 'Görür'; cheap enough to run on every span."""
     if _SPACING_ACCENT_CHAR.search(text) is None:

@@ -13,7 +13,7 @@ from catalogsvc.errors import JobNotFound
 from catalogsvc.store.job_ids import full_job_id, may_be_prefix
 from catalogsvc.store.job_pages import files_page, papers_page
 from catalogsvc.store.job_reads import read_history, read_job
-from catalogsvc.store.models import JobFileRow, JobRow
+from catalogsvc.store.models import JobRow
 from catalogsvc.store.repository import Store
 from catalogsvc.store.snapshot import JobSnapshot
 
@@ -62,10 +62,6 @@ class JobReads:
         page = snapshots[:limit]
         next_cursor = page[-1].job.seq if len(snapshots) > limit and page else None
         return page, next_cursor
-
-    async def list_files(self, job_id: str) -> list[JobFileRow]:
-        await self._require(job_id)
-        return await asyncio.to_thread(self._store.list_files, job_id)
 
     async def list_papers(self, job_id: str) -> list[Paper]:
         await self._require(job_id)
