@@ -17,15 +17,11 @@ from catalogsvc.domain import FileState, JobPhase, JobStatus, Paper
 
 class _Event(BaseModel):
     @cached_property
-    def as_json(self) -> str:
-        """The event's JSON, written once however many streams carry it."""
-        return self.model_dump_json()
-
-    @cached_property
     def as_sse(self) -> bytes:
-        """The event as one server-sent event (its JSON holds no line break), encoded once."""
+        """The event as one server-sent event (its JSON holds no line break), encoded once
+        however many streams carry it."""
         kind: str = getattr(self, "kind")  # noqa: B009 -- each kind of event names itself
-        return f"event: {kind}\r\ndata: {self.as_json}\r\n\r\n".encode()
+        return f"event: {kind}\r\ndata: {self.model_dump_json()}\r\n\r\n".encode()
 
 
 class StatusEvent(_Event):
