@@ -25,7 +25,7 @@ from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.metadata_reader import MetadataReader
 from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
 from catalogsvc.jobs.cancel_scope import CancelScope
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.llm.client import create_openai_client

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from catalogsvc.api.deps import Services
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.transitions import JobTransitions
 from tests.conftest import ClientFactory, ServiceClient, write_papers
 from tests.gated_extract import release

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from catalogsvc.domain import ACTIVE_STATUSES, JobStatus
-from catalogsvc.jobs.events import EventBus, StatusEvent
+from catalogsvc.jobs.event_bus import EventBus
+from catalogsvc.jobs.events import StatusEvent
 from catalogsvc.jobs.leases import LeaseKeeper
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.jobs.transitions import LEASE_EXPIRED, REPLICA_STOPPED, JobTransitions

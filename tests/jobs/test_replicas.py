@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
 from catalogsvc.store.db import create_store_engine

@@ -10,7 +10,7 @@ import pytest
 
 from catalogsvc.domain import JobKind, JobPhase, JobStatus
 from catalogsvc.jobs.cancel_scope import CancelScope, StopReason
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.runner import SHUTDOWN_REASON, JobRunner
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.models import JobRow

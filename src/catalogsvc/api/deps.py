@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from catalogsvc.api.auth import bearer_key, caller_owner, query_key
-from catalogsvc.jobs.events import EventBus
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.service import JobService
 from catalogsvc.library.papers import PaperService
 from catalogsvc.settings import Settings

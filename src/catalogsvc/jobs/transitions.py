@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from catalogsvc.domain import ACTIVE_STATUSES, JobPhase, JobStatus
-from catalogsvc.jobs.events import EventBus, PhaseEvent, StatusEvent
+from catalogsvc.jobs.event_bus import EventBus
+from catalogsvc.jobs.events import PhaseEvent, StatusEvent
 from catalogsvc.jobs.replica import Replica
 from catalogsvc.store.models import utc_now
 from catalogsvc.store.repository import Store

@@ -14,7 +14,8 @@ from catalogsvc.enrichment.enricher import Enricher
 from catalogsvc.extraction.metadata_reader import MetadataReader
 from catalogsvc.extraction.pool import ExtractionPool
 from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
-from catalogsvc.jobs.events import EventBus, FileEvent, ProgressEvent
+from catalogsvc.jobs.event_bus import EventBus
+from catalogsvc.jobs.events import FileEvent, ProgressEvent
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.store.models import JobRow
 from catalogsvc.store.records import Progress

@@ -12,7 +12,6 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from catalogsvc.api.deps import ServicesDep, SignedUrlJobId, SignedUrlJobServiceDep
 from catalogsvc.api.job_answers import job_json
 from catalogsvc.domain import JobStatus
-from catalogsvc.jobs.events import batches_until_ended
 from catalogsvc.jobs.store_events import events_from_store
 
 # Events a stream may fall behind (three a file) before it ends with a `lagged` event.
@@ -39,16 +38,15 @@ async def job_events(
     await jobs.get_job(job_id)
 
     async def stream() -> AsyncIterator[ServerSentEvent | bytes]:
-        async with services.bus.subscribe(job_id, backlog=STREAM_BACKLOG) as queue:
+        async with services.bus.subscribe(job_id, backlog=STREAM_BACKLOG) as listener:
             # Subscribe first, then read the state, so no transition falls between the two.
             first = await jobs.get_job(job_id)
             yield ServerSentEvent(data=to_json(job_json(first)).decode(), event="job")
             if JobStatus(first.job.status).is_terminal:
                 return
             if jobs.runs_here(first.job):
-                # Each event is encoded once for every stream; a stream behind gets many in one.
-                async for batch in batches_until_ended(queue):
-                    yield b"".join(event.as_sse for event in batch)
+                async for batch in listener.sse_batches():
+                    yield batch
                 return
             # A job a worker, another replica or the CLI runs is heard of through the store.
             async for event in events_from_store(jobs, first):
