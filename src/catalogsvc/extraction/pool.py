@@ -216,22 +216,27 @@ class ExtractionPool:
         worker = await self._idle.get()
         if on_start is not None:
             on_start()
-        healthy = False
+        worker.exchange = self._pipes.submit(worker.ask, (read, path))
+        exchange = asyncio.wrap_future(worker.exchange)
+        # The worker goes back the moment its answer is in, before this task resumes: the
+        # next file reaches it a turn of the event loop sooner, however busy the loop is.
+        exchange.add_done_callback(lambda ended: self._release(worker, ended))
         try:
-            worker.exchange = self._pipes.submit(worker.ask, (read, path))
-            exchange = asyncio.wrap_future(worker.exchange)
             result = await asyncio.wait_for(exchange, timeout=self._timeout_s)
-            healthy = result[0] != "crashed"
         except TimeoutError:
             raise ExtractionFailed(
                 f"extraction took longer than {self._timeout_s:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
             ) from None
-        finally:
-            if healthy:
-                self._idle.put_nowait(worker)
-            else:
-                self._replace_later(worker)
         return cast(T, _unpack(result))
+
+    def _release(self, worker: _Worker, exchange: asyncio.Future[tuple[str, object]]) -> None:
+        """An idle worker again after a healthy answer; replaced after a crash, a timeout or
+        a cancel (it may still be reading a file nobody waits for)."""
+        answered = not exchange.cancelled() and exchange.exception() is None
+        if answered and exchange.result()[0] != "crashed":
+            self._idle.put_nowait(worker)
+        else:
+            self._replace_later(worker)
 
     def _replace_later(self, worker: _Worker) -> None:
         """Kill the worker now; reap it and start its successor without holding up the caller."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from catalogsvc.jobs.cancel_scope import CancelScope, JobCancelled
 from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.jobs.events import FileEvent, ProgressEvent
 from catalogsvc.jobs.transitions import JobTransitions
+from catalogsvc.pipeline.recorder import PaperRecorder
 from catalogsvc.store.models import JobRow
 from catalogsvc.store.records import Progress
 from catalogsvc.store.repository import Store
@@ -41,10 +41,12 @@ class JobContext:
     worker: str  # who reads the files: this replica's name, recorded on each file row
     enricher: Enricher | None = None  # the registries, with CATALOGSVC_ENRICH
     timings: dict[str, float] = field(default_factory=dict)
-    # Files of one job finish concurrently: the duplicate check and the insert go together.
-    recording: asyncio.Lock = field(default_factory=asyncio.Lock)
+    recorder: PaperRecorder = field(init=False)  # one writer of the job's papers at a time
     _phase: JobPhase | None = None
     _phase_started: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.recorder = PaperRecorder(self.store, self.job.id, self.worker)
 
     @property
     def job_id(self) -> str:

@@ -15,11 +15,13 @@ from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.taxonomies import UNCATEGORIZED
 
+FILES_IN_HAND_PER_WORKER = 4
+
 
 async def extract_files(context: JobContext, only: Collection[int] | None = None) -> None:
     """Extract every pending file (of those in `only`, a queue task's batch), keeping every
-    worker of the pool busy: twice as many files are in hand as there are workers, so a
-    worker starts its next file while the result of its last one is being stored."""
+    worker of the pool busy: several files are in hand per worker, so a worker starts its
+    next file while the results of its last ones are being stored."""
     pending = deque(
         await asyncio.to_thread(
             context.store.list_files, context.job_id, (FileState.pending,), only
@@ -36,7 +38,9 @@ async def extract_files(context: JobContext, only: Collection[int] | None = None
                 progress = progress.after(outcome)
                 context.publish_progress(progress)
 
-    in_hand = min(2 * context.pool.size, len(pending))
+    # Files in hand: each worker's next one waits while its last is stored, and the papers
+    # that wait to be stored together keep the store's pace up with the workers'.
+    in_hand = min(FILES_IN_HAND_PER_WORKER * context.pool.size, len(pending))
     await asyncio.gather(*(take_files() for _ in range(in_hand)))
     context.check_cancelled()
 
@@ -60,8 +64,7 @@ async def extract_one_file(context: JobContext, file: JobFileRow) -> FileState |
     except Exception as exc:  # a failure while reading one file fails that file, never the job
         detail = exc.detail if isinstance(exc, CatalogError) else f"{type(exc).__name__}: {exc}"
         return await _record_outcome(context, file, FileState.failed, detail)
-    async with context.recording:
-        return await record_extracted(context, file, extracted)
+    return await record_extracted(context, file, extracted)
 
 
 async def record_extracted(
@@ -69,13 +72,11 @@ async def record_extracted(
 ) -> FileState | None:
     """Store the paper, or skip the file when the job already has a paper with its content;
     None when another worker stored the file first (a task that ran twice)."""
-    record = partial(context.store.record_extracted, file, extracted, worker=context.worker)
     try:
-        stored = await asyncio.to_thread(record)
+        # JobCancelled when the job ended meanwhile: its history stays as it was then.
+        stored = await context.recorder.record(file, extracted)
     except FileAlreadyEnded:
         return None
-    if stored is None:
-        raise JobCancelled  # the job ended meanwhile; its history stays as it was then
     context.publish_file(file.file_name, stored.state, paper=stored.paper, error=stored.note)
     return stored.state
 

@@ -3,9 +3,11 @@ another worker has ended already (a task run twice) is left as that worker store
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from catalogsvc.domain import ExtractedPaper, FileState, Paper
@@ -27,27 +29,102 @@ class StoredFile:
 def store_extracted(
     engine: Engine, file: JobFileRow, extracted: ExtractedPaper, worker: str | None
 ) -> StoredFile | None:
-    """The file's paper, or `skipped` when the job has a paper of the same content, in one
-    transaction on the held job row; None, storing nothing, once the job has ended."""
-    with Session(engine, expire_on_commit=False) as session:
-        if not hold_running_job(session, file.job_id):
+    """The file's paper, or `skipped` when the job has a paper of the same content; None,
+    storing nothing, once the job has ended."""
+    stored = store_extracted_batch(engine, file.job_id, [(file, extracted)], worker)
+    if stored is None:
+        return None
+    if stored[0] is None:
+        raise FileAlreadyEnded(f"file {file.id} was ended by another worker")
+    return stored[0]
+
+
+def store_extracted_batch(
+    engine: Engine,
+    job_id: str,
+    files: Sequence[tuple[JobFileRow, ExtractedPaper]],
+    worker: str | None,
+) -> list[StoredFile | None] | None:
+    """Each file's paper, or `skipped` when the job has a paper of the same content (stored
+    before or earlier in the batch), in one transaction on the held job row; for each file,
+    None when another worker ended it first (nothing is written for it). None, storing
+    nothing, once the job has ended."""
+    with Session(engine) as session:
+        if not hold_running_job(session, job_id):
             return None
-        twin = session.exec(
-            select(PaperRow.file_name).where(
-                PaperRow.job_id == file.job_id, PaperRow.sha256 == extracted.sha256
+        # Core statements, not the ORM's unit of work: a fast job stores hundreds a second.
+        connection = session.connection()
+        # Every write of the job's files holds its row: what is pending now stays pending.
+        pending = set(
+            connection.execute(
+                select(JobFileRow.id).where(
+                    col(JobFileRow.id).in_([file.id for file, _ in files]),
+                    JobFileRow.state == FileState.pending.value,
+                )
+            ).scalars()
+        )
+        stored_as: dict[str, str] = {
+            sha256: file_name
+            for sha256, file_name in connection.execute(
+                select(PaperRow.sha256, PaperRow.file_name).where(
+                    PaperRow.job_id == job_id,
+                    col(PaperRow.sha256).in_({extracted.sha256 for _, extracted in files}),
+                )
             )
-        ).first()
-        if twin is not None:
-            note = f"same content as {twin}"
-            _end_file(session, file.id, FileState.skipped, note, worker)
-            session.commit()
-            return StoredFile(FileState.skipped, note=note)
-        paper = PaperRow(job_id=file.job_id, file_name=file.file_name, **asdict(extracted))
-        session.add(paper)
-        session.flush()
-        _end_file(session, file.id, FileState.done, None, worker, paper_id=paper.id)
+        }
+        outcomes: list[StoredFile | None] = []
+        ended: list[dict[str, object]] = []
+        new_papers: list[tuple[int, dict[str, Any]]] = []  # (index in files, row)
+        for file, extracted in files:
+            twin = stored_as.get(extracted.sha256)
+            if file.id in pending and twin is not None:
+                skipped = StoredFile(FileState.skipped, note=f"same content as {twin}")
+                ended.append(_ended(file, skipped.state, skipped.note, worker, None))
+                outcomes.append(skipped)
+                continue
+            if file.id in pending:
+                stored_as[extracted.sha256] = file.file_name
+                row = {"job_id": job_id, "file_name": file.file_name} | asdict(extracted)
+                new_papers.append((len(outcomes), row))
+            outcomes.append(None)  # a new paper's outcome comes with its id
+        if new_papers:
+            ids = connection.execute(
+                insert(PaperRow).returning(col(PaperRow.id), sort_by_parameter_order=True),
+                [row for _, row in new_papers],
+            ).scalars()
+            for (index, row), paper_id in zip(new_papers, ids, strict=True):
+                paper = Paper.model_validate(row | {"id": paper_id})
+                outcomes[index] = StoredFile(FileState.done, paper=paper)
+                ended.append(_ended(files[index][0], FileState.done, None, worker, paper_id))
+        if ended:
+            connection.execute(_END_FILE, ended)
         session.commit()
-        return StoredFile(FileState.done, paper=Paper.model_validate(paper.model_dump()))
+        return outcomes
+
+
+# One statement for many files (executemany); the bound names differ from the columns'.
+_END_FILE = (
+    update(JobFileRow)
+    .where(col(JobFileRow.id) == bindparam("file_id"))
+    .values(
+        state=bindparam("new_state"),
+        error=bindparam("new_error"),
+        worker=bindparam("new_worker"),
+        paper_id=bindparam("new_paper_id"),
+    )
+)
+
+
+def _ended(
+    file: JobFileRow, state: FileState, error: str | None, worker: str | None, paper_id: int | None
+) -> dict[str, object]:
+    return {
+        "file_id": file.id,
+        "new_state": state.value,
+        "new_error": error,
+        "new_worker": worker,
+        "new_paper_id": paper_id,
+    }
 
 
 def store_outcome(
@@ -62,7 +139,8 @@ def store_outcome(
     with Session(engine) as session:
         if not hold_running_job(session, job_id):
             return False
-        _end_file(session, file_id, state, error, worker)
+        if not _end_file(session, file_id, state, error, worker):
+            raise FileAlreadyEnded(f"file {file_id} was ended by another worker")
         session.commit()
         return True
 
@@ -74,12 +152,11 @@ def _end_file(
     error: str | None,
     worker: str | None,
     paper_id: int | None = None,
-) -> None:
+) -> bool:
+    """Whether the file was pending, and is now ended as `state`."""
     ended = session.exec(
         update(JobFileRow)
         .where(col(JobFileRow.id) == file_id, col(JobFileRow.state) == FileState.pending.value)
         .values(state=state.value, error=error, worker=worker, paper_id=paper_id)
     )
-    if int(ended.rowcount) == 0:
-        session.rollback()
-        raise FileAlreadyEnded(f"file {file_id} was ended by another worker")
+    return int(ended.rowcount) > 0

@@ -202,6 +202,14 @@ class Store:
         ended; FileAlreadyEnded when another worker stored the file first."""
         return file_results.store_extracted(self.engine, file, extracted, worker)
 
+    def record_extracted_batch(
+        self, job_id: str, files: Sequence[tuple[JobFileRow, ExtractedPaper]], *, worker: str
+    ) -> list[StoredFile | None] | None:
+        """Store the files' papers in one transaction (file_results.store_extracted_batch):
+        for each, its outcome or None when another worker stored it first; None once the
+        job has ended."""
+        return file_results.store_extracted_batch(self.engine, job_id, files, worker)
+
     def record_file_outcome(
         self,
         job_id: str,

@@ -14,7 +14,7 @@ def hold_running_job(session: Session, job_id: str) -> bool:
     work is stored only while it runs, and a cancel or fail that comes meanwhile waits for
     this commit (a write lock on SQLite, a row lock on PostgreSQL), so once a terminal row
     is written nothing the job does changes its files or papers again."""
-    held = session.exec(
+    held = session.connection().execute(  # Core: no ORM bookkeeping on a write per file
         update(JobRow)
         .where(col(JobRow.id) == job_id, col(JobRow.status) == JobStatus.running.value)
         .values(phase=JobRow.phase)
