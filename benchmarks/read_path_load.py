@@ -3,9 +3,7 @@
 Mixed: while 20 clients submit three-file jobs one after another and 10 follow the newest
 job's event stream, wrk's 100 connections each read a job (GET /api/jobs/{id}) four times a
 second, as scripts and dashboards poll; the service extracts with one process.
-Listeners: one job of 1,000 files with no listener, then again with 100 listeners on its
-event stream; each listener must see every file (those before it subscribed in its first,
-`job` event, the rest as `file` events) and the end, and extraction may slow by 10 % at most.
+Then 100 listeners on one job's stream (benchmarks/read_path_listeners.py).
 The load comes from raw sockets and wrk, so the client costs the 2-core machine little.
 """
 
@@ -19,10 +17,11 @@ from pathlib import Path
 import httpx
 
 from benchmarks.big_job import write_pdfs
+from benchmarks.read_path_listeners import listener_line
 from benchmarks.seeded_jobs import seed_jobs
 from benchmarks.served import CATALOGSVC, catalogsvc_env, running, wrk
 
-READERS, POLL_MS, SUBMITTERS, STREAMS, LISTENERS, LISTENED_FILES = 100, 250, 20, 10, 100, 1000
+READERS, POLL_MS, SUBMITTERS, STREAMS, LISTENED_FILES = 100, 250, 20, 10, 1000
 READER_SCRIPT = """
 local paths = {%s}
 local n = 0
@@ -100,27 +99,6 @@ async def _mixed(base: str, folder: Path, seconds: int, script: Path) -> list[st
     ]
 
 
-async def _listened(base: str, folder: Path, listeners: int) -> tuple[float, list[str]]:
-    """The job's extracting time with `listeners` on its stream, and what went wrong."""
-    host, port = base.removeprefix("http://").split(":")
-    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-        job = (await http.post("/api/jobs/folder", json={"path": str(folder)})).json()
-        counts = await asyncio.gather(
-            *(_stream_counts(host, int(port), job["id"]) for _ in range(listeners))
-        )
-        while (answer := (await http.get(f"/api/jobs/{job['id']}")).json())["status"] in (
-            "queued",
-            "running",
-        ):
-            await asyncio.sleep(0.2)
-    total = answer["progress"]["files_total"]
-    # A file that ended between subscribing and the first event is in both: at + seen >= total.
-    wrong = [
-        f"{at} + {seen} of {total}" for at, seen, ended in counts if at + seen < total or not ended
-    ]
-    return answer["timings"]["extracting"], wrong
-
-
 def load_lines(scratch: Path, seconds: int) -> list[str]:
     small, many = scratch / "small", scratch / "many"
     small.mkdir()
@@ -138,16 +116,6 @@ def load_lines(scratch: Path, seconds: int) -> list[str]:
     with running(CATALOGSVC, env, "/healthz") as base:
         lines = asyncio.run(_mixed(base, small, seconds, script))
         print(lines[-1], flush=True)
-        alone, _ = asyncio.run(_listened(base, many, 0))
-        crowded, wrong = asyncio.run(_listened(base, many, LISTENERS))
-    lines.append(
-        f"{LISTENERS} listeners on one job of {LISTENED_FILES:,} files: extracting "
-        f"{crowded:.2f} s against {alone:.2f} s alone ({crowded / alone - 1:+.0%}); "
-        + (
-            f"{len(wrong)} listeners missed events: {wrong[:3]}"
-            if wrong
-            else "every listener saw every file and the end"
-        )
-    )
+        lines.append(listener_line(base, many, scratch))
     print(lines[-1], flush=True)
     return lines
