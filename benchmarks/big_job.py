@@ -79,6 +79,13 @@ def main(count: int) -> None:
                     rendering[fmt] = time.perf_counter() - began
             time.sleep(1)
             after_server = rss_mb(pid)
+            # A second job of the same size: is what the first left behind a high-water mark
+            # that later jobs reuse, or does it grow with every job?
+            again = http.post("/api/jobs/folder", json={"path": str(papers)}).json()
+            while http.get(f"/api/jobs/{again['id']}").json()["status"] in ("queued", "running"):
+                time.sleep(1)
+            time.sleep(1)
+            after_again = rss_mb(pid)
         timings = answer["timings"]
         print(
             f"job {answer['status']}: {answer['progress']} in {job_s:.1f} s; "
@@ -99,7 +106,9 @@ def main(count: int) -> None:
         print(
             f"memory, server process: at rest {rest_server:.0f} MB, after the job "
             f"{after_job_server:.0f} MB ({after_job_server / rest_server - 1:+.0%}), after its "
-            f"catalogs {after_server:.0f} MB ({after_server / rest_server - 1:+.0%})"
+            f"catalogs {after_server:.0f} MB ({after_server / rest_server - 1:+.0%}), after a "
+            f"second job of {count:,} files {after_again:.0f} MB "
+            f"({after_again / rest_server - 1:+.0%})"
         )
 
 
