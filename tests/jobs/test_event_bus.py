@@ -119,3 +119,32 @@ async def test_a_stream_keeping_pace_reads_every_event_while_the_bus_drops_what_
         received += [batch async for batch in batches]
 
     assert [event.get("files_done") for event in sse_data(received)] == [*range(3500), None]
+
+
+async def test_the_end_of_a_job_waits_for_the_events_of_a_write_in_flight() -> None:
+    """A write stored before the job ended publishes its events after its thread returns; the
+    terminal status, published once the writes in flight have, comes after them."""
+    bus = EventBus()
+    stored = asyncio.Event()
+
+    async def write() -> None:
+        with bus.in_flight(JOB):
+            await stored.wait()  # the store's thread, committing
+            bus.publish(progress(1))
+
+    async def end() -> None:
+        await bus.until_published(JOB)
+        bus.publish(completed())
+
+    async with bus.subscribe(JOB) as listener:
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0)  # one turn of the loop: the write is in flight
+        ending = asyncio.create_task(end())
+        await asyncio.sleep(0)
+        assert not ending.done()  # it waits for the write
+        stored.set()
+        await asyncio.gather(writing, ending)
+        heard = [await listener.get(), await listener.get()]
+
+    assert heard == [progress(1), completed()]
+    await bus.until_published(JOB)  # nothing in flight: no wait

@@ -1,6 +1,6 @@
 """Papers stored in batches: one transaction per batch, a copy within the batch skipped like a
 copy stored before it, a file another worker ended left as it was, nothing once the job ended;
-and the recorder that gathers a job's papers into those batches."""
+and the recorder that gathers a job's papers into those batches and reports each as stored."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Sequence
 
 from catalogsvc.domain import ExtractedPaper, FileState
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.pipeline.recorder import PaperRecorder
 from catalogsvc.store.file_results import StoredFile
 from catalogsvc.store.models import JobFileRow
@@ -92,7 +93,14 @@ async def test_papers_that_arrive_before_a_write_begins_go_together_in_one_trans
     counting = BatchCountingStore(store.engine)
     counting.batches = []
     *files, last = await asyncio.to_thread(running_job_with_files, counting, "job", 7)
-    recorder = PaperRecorder(counting, "job", "w")
+    heard: list[tuple[str, FileState]] = []
+    recorder = PaperRecorder(
+        counting,
+        EventBus(),
+        "job",
+        "w",
+        lambda file, stored: heard.append((file.file_name, stored.state)),
+    )
 
     outcomes = await asyncio.gather(
         *(recorder.record(file, paper(str(i), f"Paper {i}")) for i, file in enumerate(files))
@@ -101,5 +109,6 @@ async def test_papers_that_arrive_before_a_write_begins_go_together_in_one_trans
 
     assert [outcome.state for outcome in [*outcomes, alone]] == [FileState.done] * 7
     assert counting.batches == [6, 1]
+    assert heard == [(f"f{i}.pdf", FileState.done) for i in range(7)]
     papers = await asyncio.to_thread(counting.list_papers, "job")
     assert [p.title for p in papers] == [f"Paper {i}" for i in range(7)]

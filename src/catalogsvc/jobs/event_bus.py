@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from catalogsvc.jobs.events import JobEvent, LaggedEvent, StatusEvent
 
@@ -144,6 +144,29 @@ class EventBus:
 
     def __init__(self) -> None:
         self._logs: dict[str, _JobLog] = {}
+        self._in_flight: dict[str, set[asyncio.Future[None]]] = {}
+
+    @contextmanager
+    def in_flight(self, job_id: str) -> Iterator[None]:
+        """Marks a write of the job's results whose events are published once it is stored,
+        before the block ends: a terminal status waits for it (until_published)."""
+        published = asyncio.get_running_loop().create_future()
+        writes = self._in_flight.setdefault(job_id, set())
+        writes.add(published)
+        try:
+            yield
+        finally:
+            published.set_result(None)
+            writes.discard(published)
+            if not writes:
+                self._in_flight.pop(job_id, None)
+
+    async def until_published(self, job_id: str) -> None:
+        """Wait for the job's writes in flight to publish their events: a write stored before
+        the job ended has its events heard before the job's end."""
+        writes = self._in_flight.get(job_id)
+        if writes:
+            await asyncio.wait(set(writes))
 
     def events_held(self, job_id: str) -> int:
         """How many of the job's events the bus keeps in memory for its listeners."""

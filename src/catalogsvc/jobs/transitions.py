@@ -156,6 +156,8 @@ class JobTransitions:
                 progress.files_failed,
                 progress.papers,
             )
+            # A file stored just before this transition has its event heard before the end.
+            await self._bus.until_published(job_id)
             self._bus.publish(StatusEvent(job_id=job_id, status=target, reason=reason))
         return won
 

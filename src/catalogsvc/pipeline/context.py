@@ -42,11 +42,35 @@ class JobContext:
     enricher: Enricher | None = None  # the registries, with CATALOGSVC_ENRICH
     timings: dict[str, float] = field(default_factory=dict)
     recorder: PaperRecorder = field(init=False)  # one writer of the job's papers at a time
+    # The job's counts while it extracts, kept up to date as its files end.
+    files_progress: Progress | None = None
     _phase: JobPhase | None = None
     _phase_started: float = 0.0
 
     def __post_init__(self) -> None:
-        self.recorder = PaperRecorder(self.store, self.job.id, self.worker)
+        self.recorder = PaperRecorder(
+            self.store,
+            self.bus,
+            self.job.id,
+            self.worker,
+            lambda file, stored: self.file_ended(
+                file.file_name, stored.state, paper=stored.paper, error=stored.note
+            ),
+        )
+
+    def file_ended(
+        self,
+        file_name: str,
+        state: FileState,
+        *,
+        error: str | None = None,
+        paper: Paper | None = None,
+    ) -> None:
+        """Publish a file's outcome, stored a moment ago, and the job's counts after it."""
+        self.publish_file(file_name, state, error=error, paper=paper)
+        if self.files_progress is not None:
+            self.files_progress = self.files_progress.after(state)
+            self.publish_progress(self.files_progress)
 
     @property
     def job_id(self) -> str:

@@ -28,15 +28,12 @@ async def extract_files(context: JobContext, only: Collection[int] | None = None
         )
     )
     # Counted once, then kept up to date: a count per file would read every file of the job.
-    progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
+    progress = await asyncio.to_thread(context.store.progress, [context.job_id])
+    context.files_progress = progress[context.job_id]
 
     async def take_files() -> None:
-        nonlocal progress
         while pending and not context.cancelled:
-            outcome = await extract_one_file(context, pending.popleft())
-            if outcome is not None:
-                progress = progress.after(outcome)
-                context.publish_progress(progress)
+            await extract_one_file(context, pending.popleft())
 
     # Files in hand: each worker's next one waits while its last is stored, and the papers
     # that wait to be stored together keep the store's pace up with the workers'.
@@ -73,11 +70,11 @@ async def record_extracted(
     """Store the paper, or skip the file when the job already has a paper with its content;
     None when another worker stored the file first (a task that ran twice)."""
     try:
-        # JobCancelled when the job ended meanwhile: its history stays as it was then.
+        # JobCancelled when the job ended meanwhile: its history stays as it was then. The
+        # recorder published the file's events as it stored it.
         stored = await context.recorder.record(file, extracted)
     except FileAlreadyEnded:
         return None
-    context.publish_file(file.file_name, stored.state, paper=stored.paper, error=stored.note)
     return stored.state
 
 
@@ -95,13 +92,14 @@ async def _record_outcome(
         error,
         worker=context.worker,
     )
-    try:
-        recorded = await asyncio.to_thread(record)
-    except FileAlreadyEnded:
-        return None
-    if not recorded:
-        raise JobCancelled
-    context.publish_file(file.file_name, state, error=error)
+    with context.bus.in_flight(context.job_id):
+        try:
+            recorded = await asyncio.to_thread(record)
+        except FileAlreadyEnded:
+            return None
+        if not recorded:
+            raise JobCancelled
+        context.file_ended(file.file_name, state, error=error)
     return state
 
 

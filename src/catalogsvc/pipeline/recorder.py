@@ -5,9 +5,11 @@ extraction processes however fast they read."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.jobs.cancel_scope import JobCancelled
+from catalogsvc.jobs.event_bus import EventBus
 from catalogsvc.store.file_results import FileAlreadyEnded, StoredFile
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.store.repository import Store
@@ -19,10 +21,19 @@ class PaperRecorder:
     """Store one job's extracted papers, one writer at a time, each write taking all that
     arrived while the last one ran."""
 
-    def __init__(self, store: Store, job_id: str, worker: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus,
+        job_id: str,
+        worker: str,
+        on_stored: Callable[[JobFileRow, StoredFile], None],
+    ) -> None:
         self._store = store
+        self._bus = bus
         self._job_id = job_id
         self._worker = worker
+        self._on_stored = on_stored  # publishes the file's events, in the write's own step
         self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -38,24 +49,35 @@ class PaperRecorder:
     async def _write_while_waiting(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting, []
-            files = [(file, extracted) for file, extracted, _ in batch]
-            try:
-                outcomes = await asyncio.to_thread(
-                    self._store.record_extracted_batch, self._job_id, files, worker=self._worker
-                )
-            except Exception as error:  # the store's failure is each waiting file's
-                for *_, stored in batch:
-                    if not stored.done():
-                        stored.set_exception(error)
-                continue
-            for (file, _, stored), outcome in zip(
-                batch, outcomes or [None] * len(batch), strict=True
-            ):
-                if stored.done():  # its caller was cancelled; what was stored stays stored
+            with self._bus.in_flight(self._job_id):
+                try:
+                    outcomes = await asyncio.to_thread(
+                        self._store.record_extracted_batch,
+                        self._job_id,
+                        [(file, extracted) for file, extracted, _ in batch],
+                        worker=self._worker,
+                    )
+                except Exception as error:  # the store's failure is each waiting file's
+                    for *_, stored in batch:
+                        _settle(stored, error)
                     continue
-                if outcomes is None:
-                    stored.set_exception(JobCancelled())
-                elif outcome is None:
-                    stored.set_exception(FileAlreadyEnded(f"file {file.id} was ended elsewhere"))
-                else:
-                    stored.set_result(outcome)
+                for index, (file, _, stored) in enumerate(batch):
+                    outcome = None if outcomes is None else outcomes[index]
+                    if outcome is not None:
+                        self._on_stored(file, outcome)
+                        _settle(stored, outcome)
+                    elif outcomes is None:
+                        _settle(stored, JobCancelled())
+                    else:
+                        _settle(stored, FileAlreadyEnded(f"file {file.id} was ended elsewhere"))
+
+
+def _settle(stored: asyncio.Future[StoredFile], outcome: StoredFile | Exception) -> None:
+    """Hand a caller its file's outcome; a caller cancelled meanwhile (a shutdown) needs none,
+    and what was stored for it stays stored."""
+    if stored.done():
+        return
+    if isinstance(outcome, Exception):
+        stored.set_exception(outcome)
+    else:
+        stored.set_result(outcome)
