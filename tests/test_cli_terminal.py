@@ -1,5 +1,6 @@
 """The CLI in a real pseudo-terminal, as a person sees it: log lines print above the progress
-bar, never inside it, and Ctrl-C at any moment of start-up ends in one line, no traceback."""
+bar, never inside it, the bar ends on how the job ended, and Ctrl-C at any moment of start-up
+ends in one line, no traceback."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def test_log_lines_never_print_inside_the_progress_bar(
     assert bars and logs, lines  # both were drawn: the bar and the jobs' log lines
     assert not [line for line in bars if _LOG.search(line)], "a log line inside the bar"
     assert any("files" in line and "papers" in line and "left" in line for line in bars), bars
+    assert bars[-1].split()[0] == "completed", bars[-1]  # its last word: how the job ended
 
 
 def loaded_libraries(pid: int) -> str:

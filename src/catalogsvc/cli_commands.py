@@ -200,6 +200,9 @@ async def _run_job(
                         bar.update(task, completed=event.files_done, papers=event.papers)
                     elif isinstance(event, PhaseEvent):
                         bar.update(task, description=event.phase.value)
+                # The bar's last word is how the job ended, not the phase it ended in.
+                ended_as = (await services.jobs.get_job(job_id)).job.status
+                bar.update(task, description=str(ended_as))
         canceller.cancel()
         formats = [CatalogFormat(f) for f in args.format or list(CatalogFormat)]
         catalogs = await job_catalogs(services.jobs, job_id, formats)
