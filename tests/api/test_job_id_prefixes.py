@@ -39,7 +39,9 @@ async def test_a_unique_prefix_names_the_job_everywhere(
     assert papers.status_code == 200 and len(papers.json()) == 1
     assert catalog.status_code == 200 and job["id"] in catalog.text
     assert events.status_code == 200 and job["id"] in events.text
-    assert (await client.http.get(f"/api/jobs/{job['id'][:3]}")).status_code == 404
+    too_short = await client.http.get(f"/api/jobs/{job['id'][:3]}")
+    assert too_short.status_code == 404
+    assert "an id prefix needs 4 characters or more" in too_short.json()["detail"]
     upper = await client.http.get(f"/api/jobs/{job['id'].upper()}")
     assert upper.status_code == 200 and upper.json()["id"] == job["id"]
 

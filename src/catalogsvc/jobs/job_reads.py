@@ -10,7 +10,7 @@ from typing import Any
 
 from catalogsvc.domain import JobKind, JobStatus, Paper
 from catalogsvc.errors import JobNotFound
-from catalogsvc.store.job_ids import full_job_id, may_be_prefix
+from catalogsvc.store.job_ids import SHORTEST_PREFIX, full_job_id, may_be_prefix
 from catalogsvc.store.job_pages import files_page, papers_page
 from catalogsvc.store.job_reads import read_history, read_job
 from catalogsvc.store.models import JobRow
@@ -28,6 +28,9 @@ class JobReads:
     async def full_id(self, job_id: str) -> str:
         """The whole id of the caller's one job whose id starts with `job_id` (ids are lower-case
         hexadecimal: one copied in upper case names the same job)."""
+        if job_id.isalnum() and len(job_id) < SHORTEST_PREFIX:
+            shortest = f"an id prefix needs {SHORTEST_PREFIX} characters or more"
+            raise JobNotFound(f"no job with id {job_id!r}: {shortest}")
         if not may_be_prefix(job_id):
             return job_id.lower() if job_id.isalnum() else job_id
         return await self._store.read(partial(full_job_id, self._store.engine, job_id, self._owner))
