@@ -16,29 +16,51 @@ from catalogsvc.store.models import JobFileRow
 from catalogsvc.taxonomies import UNCATEGORIZED
 
 FILES_IN_HAND_PER_WORKER = 4
+FILES_PAGE = 1024  # pending files read at a time to extract
+CLASSIFY_PAGE = 1024  # papers read at a time to classify
 
 
 async def extract_files(context: JobContext, only: Collection[int] | None = None) -> None:
     """Extract every pending file (of those in `only`, a queue task's batch), keeping every
     worker of the pool busy: several files are in hand per worker, so a worker starts its
-    next file while the results of its last ones are being stored."""
-    pending = deque(
-        await asyncio.to_thread(
-            context.store.list_files, context.job_id, (FileState.pending,), only
-        )
-    )
+    next file while the results of its last ones are being stored. The pending files are read
+    a page at a time: a big job's files are never all in memory."""
     # Counted once, then kept up to date: a count per file would read every file of the job.
     progress = await asyncio.to_thread(context.store.progress, [context.job_id])
     context.files_progress = progress[context.job_id]
+    pending: deque[JobFileRow] = deque()
+    read_to: int | None = None  # the position of the last file read
+    all_read = False
+    reading = asyncio.Lock()
+
+    async def next_file() -> JobFileRow | None:
+        nonlocal read_to, all_read
+        async with reading:
+            if not pending and not all_read:
+                page = await asyncio.to_thread(
+                    partial(
+                        context.store.list_files,
+                        context.job_id,
+                        (FileState.pending,),
+                        only,
+                        after=read_to,
+                        limit=FILES_PAGE,
+                    )
+                )
+                all_read = len(page) < FILES_PAGE
+                read_to = page[-1].position if page else read_to
+                pending.extend(page)
+        return pending.popleft() if pending else None
 
     async def take_files() -> None:
-        while pending and not context.cancelled:
-            await extract_one_file(context, pending.popleft())
+        while not context.cancelled and (file := await next_file()) is not None:
+            await extract_one_file(context, file)
 
     # Files in hand: each worker's next one waits while its last is stored, and the papers
     # that wait to be stored together keep the store's pace up with the workers'.
-    in_hand = min(FILES_IN_HAND_PER_WORKER * context.pool.size, len(pending))
-    await asyncio.gather(*(take_files() for _ in range(in_hand)))
+    await asyncio.gather(
+        *(take_files() for _ in range(FILES_IN_HAND_PER_WORKER * context.pool.size))
+    )
     context.check_cancelled()
 
 
@@ -105,19 +127,26 @@ async def _record_outcome(
 
 async def classify_papers(context: JobContext) -> None:
     """Classify the job's papers batch by batch, storing each batch's categories; a category
-    a user set is kept while it is one of the taxonomy's, unless the job overwrites them."""
-    papers = await asyncio.to_thread(context.store.list_papers, context.job_id)
+    a user set is kept while it is one of the taxonomy's, unless the job overwrites them.
+    The papers are read a page at a time: a big job's papers are never all in memory."""
     progress = (await asyncio.to_thread(context.store.progress, [context.job_id]))[context.job_id]
-    kept = set() if context.job.overwrite_user_categories else _user_categories(papers, context)
-    papers = [paper for paper in papers if paper.id not in kept]
-    size = context.classify_batch_size
-    for start in range(0, len(papers), size):
-        batch = papers[start : start + size]
-        assignments = await context.race(context.classifier.classify(batch, context.taxonomy))
-        pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
-        if not await asyncio.to_thread(context.store.set_categories, context.job_id, pairs):
-            raise JobCancelled
-        context.publish_progress(progress, classified=len(kept) + start + len(batch))
+    classified, after = 0, None
+    while page := await asyncio.to_thread(
+        partial(context.store.list_papers, context.job_id, after=after, limit=CLASSIFY_PAGE)
+    ):
+        after = page[-1].id
+        kept = set() if context.job.overwrite_user_categories else _user_categories(page, context)
+        classified += len(kept)
+        papers = [paper for paper in page if paper.id not in kept]
+        size = context.classify_batch_size
+        for start in range(0, len(papers), size):
+            batch = papers[start : start + size]
+            assignments = await context.race(context.classifier.classify(batch, context.taxonomy))
+            pairs = [(paper.id, answer) for paper, answer in zip(batch, assignments, strict=True)]
+            if not await asyncio.to_thread(context.store.set_categories, context.job_id, pairs):
+                raise JobCancelled
+            classified += len(batch)
+            context.publish_progress(progress, classified=classified)
 
 
 def _user_categories(papers: list[Paper], context: JobContext) -> set[int]:

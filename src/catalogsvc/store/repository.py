@@ -184,16 +184,26 @@ class Store:
         return progress_counts.job_progress(self.engine, job_ids)
 
     def list_files(
-        self, job_id: str, states: Sequence[FileState] = (), ids: Collection[int] | None = None
+        self,
+        job_id: str,
+        states: Sequence[FileState] = (),
+        ids: Collection[int] | None = None,
+        *,
+        after: int | None = None,
+        limit: int | None = None,
     ) -> list[JobFileRow]:
-        """The job's files in order, of the given states and (if given) ids."""
+        """The job's files in order, of the given states and (if given) ids; with `after` (a
+        position) and `limit`, a page of them."""
         query = select(JobFileRow).where(JobFileRow.job_id == job_id)
         if states:
             query = query.where(col(JobFileRow.state).in_([s.value for s in states]))
         if ids is not None:
             query = query.where(col(JobFileRow.id).in_(ids))
+        if after is not None:
+            query = query.where(col(JobFileRow.position) > after)
+        query = query.order_by(col(JobFileRow.position)).limit(limit)
         with Session(self.engine, expire_on_commit=False) as session:
-            return list(session.exec(query.order_by(col(JobFileRow.position))).all())
+            return list(session.exec(query).all())
 
     def record_extracted(
         self, file: JobFileRow, extracted: ExtractedPaper, *, worker: str | None = None
@@ -222,8 +232,14 @@ class Store:
         """Record a file that stored no paper; False, recording nothing, once the job ended."""
         return file_results.store_outcome(self.engine, job_id, file_id, state, error, worker)
 
-    def list_papers(self, job_id: str) -> list[Paper]:
-        query = select(PaperRow).where(PaperRow.job_id == job_id).order_by(col(PaperRow.id))
+    def list_papers(
+        self, job_id: str, *, after: int | None = None, limit: int | None = None
+    ) -> list[Paper]:
+        """The job's papers, oldest first; with `after` and `limit`, a page of them."""
+        query = select(PaperRow).where(PaperRow.job_id == job_id)
+        if after is not None:
+            query = query.where(col(PaperRow.id) > after)
+        query = query.order_by(col(PaperRow.id)).limit(limit)
         with Session(self.engine) as session:
             return [to_paper(row) for row in session.exec(query).all()]
 
