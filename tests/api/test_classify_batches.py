@@ -6,7 +6,10 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from catalogsvc.domain import CategoryAssignment, Paper, Taxonomy
+from catalogsvc.pipeline import phases
 from catalogsvc.settings import Settings
 from tests.conftest import ClientFactory, write_papers
 
@@ -48,4 +51,28 @@ async def test_a_job_of_5_papers_is_classified_in_batches_of_2_2_and_1(
     assert classifier.batch_sizes == [2, 2, 1]
     papers = await client.papers(job["id"])
     assert len(papers) == 5
+    assert all(paper["category_score"] == 1.0 for paper in papers)
+
+
+async def test_a_job_larger_than_a_page_extracts_and_classifies_every_file_once(
+    client_factory: ClientFactory, papers_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files and papers are read a page at a time (pages of 2 here): all 7 files are read,
+    each once, in order, and every paper is classified, a batch per page's remainder."""
+    monkeypatch.setattr(phases, "FILES_PAGE", 2)
+    monkeypatch.setattr(phases, "CLASSIFY_PAGE", 2)
+    classifier = CountingClassifier()
+    client = await client_factory(classifier_factory=lambda _: classifier, classify_batch_size=5)
+    await asyncio.to_thread(write_papers, papers_dir, 7)
+
+    job = await client.folder_job(papers_dir)
+    finished = await client.wait_until_finished(job["id"])
+
+    assert finished["status"] == "completed"
+    assert finished["progress"]["files_done"] == finished["progress"]["papers"] == 7
+    files = (await client.http.get(f"/api/jobs/{job['id']}/files")).json()
+    assert [f["state"] for f in files] == ["done"] * 7
+    assert classifier.batch_sizes == [2, 2, 2, 1]
+    papers = await client.papers(job["id"])
+    assert sorted(p["file_name"] for p in papers) == sorted(f["file_name"] for f in files)
     assert all(paper["category_score"] == 1.0 for paper in papers)
