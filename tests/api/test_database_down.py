@@ -19,7 +19,7 @@ async def test_requests_get_a_json_503_while_the_database_is_unreachable(
     finally:
         await asyncio.to_thread(server.stop)
 
-    for path in ("/api/jobs", "/api/jobs/abc", "/api/papers/1"):
+    for path in ("/api/jobs", "/api/jobs/abcd", "/api/papers/1"):
         answer = await client.http.get(path)
         assert answer.status_code == 503, (path, answer.text)
         assert "database cannot be reached" in answer.json()["detail"]
