@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
+import time
 from pathlib import Path
 
 from tests.conftest import ClientFactory, wait_for_file, write_papers
@@ -18,11 +20,23 @@ def start_gated_job(server: ServerProcess, papers_dir: Path) -> tuple[str, Path]
     return response.json()["id"], gated
 
 
+async def wait_for_papers(server: ServerProcess, job_id: str, count: int) -> None:
+    """Poll until the job has stored `count` papers: the gated file may start while another
+    file's paper is still on its way to the store."""
+    deadline = time.monotonic() + 30
+    while (await asyncio.to_thread(server.http.get, f"/api/jobs/{job_id}")).json()["progress"][
+        "papers"
+    ] < count:
+        assert time.monotonic() < deadline, f"{count} papers were not stored within 30 s"
+        await asyncio.sleep(0.01)
+
+
 async def test_a_sigkilled_server_leaves_the_job_interrupted_with_its_papers(
     server: ServerProcess, papers_dir: Path, client_factory: ClientFactory
 ) -> None:
     job_id, gated = start_gated_job(server, papers_dir)
     await wait_for_file(Path(f"{gated}.started"))
+    await wait_for_papers(server, job_id, 2)
     assert server.http.get(f"/api/jobs/{job_id}").json()["status"] == "running"
 
     server.signal_group(signal.SIGKILL)
@@ -47,6 +61,7 @@ async def test_sigterm_stops_running_jobs_as_interrupted_not_cancelled(
 ) -> None:
     job_id, gated = start_gated_job(server, papers_dir)
     await wait_for_file(Path(f"{gated}.started"))
+    await wait_for_papers(server, job_id, 2)
 
     server.process.send_signal(signal.SIGTERM)
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
