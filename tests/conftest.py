@@ -170,11 +170,19 @@ class ServiceClient:
     async def start_held_job(
         self, folder: Path, gated_name: str = "gated.pdf"
     ) -> tuple[dict[str, Any], Path]:
-        """Start a folder job and return once a worker holds its gated file."""
+        """Start a folder job and return once a worker holds its gated file and every file
+        before it has ended (a worker may take the gated file while the paper of the file
+        before is still on its way to the store)."""
         gated = gated_pdf(folder, gated_name)
         job = await self.folder_job(folder)
         await wait_for_file(Path(f"{gated}.started"))
-        return job, gated
+        deadline = time.monotonic() + 30
+        while True:
+            files = [f["file_name"] for f in await self.files(job["id"]) if f["state"] == "pending"]
+            if files[:1] == [gated.name]:  # the gated file is the first one still pending
+                return job, gated
+            assert time.monotonic() < deadline, f"files before {gated.name} still pending: {files}"
+            await asyncio.sleep(0.01)
 
     async def folder_job(self, folder: Path, **extra: Any) -> dict[str, Any]:
         response = await self.http.post("/api/jobs/folder", json={"path": str(folder), **extra})
