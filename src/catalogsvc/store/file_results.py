@@ -72,21 +72,21 @@ def store_extracted_batch(
                 )
             )
         }
-        outcomes: list[StoredFile | None] = []
+        outcomes: list[StoredFile | None] = []  # None: ended elsewhere, or a new paper's
         ended: list[dict[str, object]] = []
         new_papers: list[tuple[int, dict[str, Any]]] = []  # (index in files, row)
         for file, extracted in files:
-            twin = stored_as.get(extracted.sha256)
-            if file.id in pending and twin is not None:
-                skipped = StoredFile(FileState.skipped, note=f"same content as {twin}")
-                ended.append(_ended(file, skipped.state, skipped.note, worker, None))
-                outcomes.append(skipped)
+            outcomes.append(None)
+            if file.id not in pending:
                 continue
-            if file.id in pending:
-                stored_as[extracted.sha256] = file.file_name
-                row = {"job_id": job_id, "file_name": file.file_name} | asdict(extracted)
-                new_papers.append((len(outcomes), row))
-            outcomes.append(None)  # a new paper's outcome comes with its id
+            if (twin := stored_as.get(extracted.sha256)) is not None:
+                note = f"same content as {twin}"
+                outcomes[-1] = StoredFile(FileState.skipped, note=note)
+                ended.append(_ended(file.id, FileState.skipped, note, worker))
+                continue
+            stored_as[extracted.sha256] = file.file_name
+            row = {"job_id": job_id, "file_name": file.file_name} | asdict(extracted)
+            new_papers.append((len(outcomes) - 1, row))
         if new_papers:
             ids = connection.execute(
                 insert(PaperRow).returning(col(PaperRow.id), sort_by_parameter_order=True),
@@ -95,17 +95,21 @@ def store_extracted_batch(
             for (index, row), paper_id in zip(new_papers, ids, strict=True):
                 paper = Paper.model_validate(row | {"id": paper_id})
                 outcomes[index] = StoredFile(FileState.done, paper=paper)
-                ended.append(_ended(files[index][0], FileState.done, None, worker, paper_id))
+                ended.append(_ended(files[index][0].id, FileState.done, None, worker, paper_id))
         if ended:
             connection.execute(_END_FILE, ended)
         session.commit()
         return outcomes
 
 
-# One statement for many files (executemany); the bound names differ from the columns'.
+# One statement for one file or many (executemany), ending a file only while it is pending;
+# the bound names differ from the columns'.
 _END_FILE = (
     update(JobFileRow)
-    .where(col(JobFileRow.id) == bindparam("file_id"))
+    .where(
+        col(JobFileRow.id) == bindparam("file_id"),
+        col(JobFileRow.state) == FileState.pending.value,
+    )
     .values(
         state=bindparam("new_state"),
         error=bindparam("new_error"),
@@ -116,10 +120,14 @@ _END_FILE = (
 
 
 def _ended(
-    file: JobFileRow, state: FileState, error: str | None, worker: str | None, paper_id: int | None
+    file_id: int | None,
+    state: FileState,
+    error: str | None,
+    worker: str | None,
+    paper_id: int | None = None,
 ) -> dict[str, object]:
     return {
-        "file_id": file.id,
+        "file_id": file_id,
         "new_state": state.value,
         "new_error": error,
         "new_worker": worker,
@@ -139,24 +147,8 @@ def store_outcome(
     with Session(engine) as session:
         if not hold_running_job(session, job_id):
             return False
-        if not _end_file(session, file_id, state, error, worker):
+        ended = session.connection().execute(_END_FILE, _ended(file_id, state, error, worker))
+        if int(ended.rowcount) == 0:
             raise FileAlreadyEnded(f"file {file_id} was ended by another worker")
         session.commit()
         return True
-
-
-def _end_file(
-    session: Session,
-    file_id: int | None,
-    state: FileState,
-    error: str | None,
-    worker: str | None,
-    paper_id: int | None = None,
-) -> bool:
-    """Whether the file was pending, and is now ended as `state`."""
-    ended = session.exec(
-        update(JobFileRow)
-        .where(col(JobFileRow.id) == file_id, col(JobFileRow.state) == FileState.pending.value)
-        .values(state=state.value, error=error, worker=worker, paper_id=paper_id)
-    )
-    return int(ended.rowcount) > 0
