@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Engine, Text, select, type_coerce
 from sqlmodel import col
 
 from catalogsvc.domain import Paper
+from catalogsvc.store.keyset import page_after
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 
 _FILE_COLUMNS = [
@@ -39,9 +40,7 @@ def files_page(
 ) -> list[dict[str, Any]] | None:
     """The job's files after position `after`, in order (None: no such job for `owner`)."""
     query = select(*_FILE_COLUMNS).where(col(JobFileRow.job_id) == job_id)
-    if after is not None:
-        query = query.where(col(JobFileRow.position) > after)
-    query = query.order_by(col(JobFileRow.position)).limit(limit)
+    query = page_after(query, col(JobFileRow.position), after, limit)
     return _page(engine, job_id, owner, query)
 
 
@@ -50,9 +49,7 @@ def papers_page(
 ) -> list[dict[str, Any]] | None:
     """The job's papers with ids above `after`, oldest first (None: no such job)."""
     query = select(*_PAPER_COLUMNS).where(col(PaperRow.job_id) == job_id)
-    if after is not None:
-        query = query.where(col(PaperRow.id) > after)
-    query = query.order_by(col(PaperRow.id)).limit(limit)
+    query = page_after(query, col(PaperRow.id), after, limit)
     rows = _page(engine, job_id, owner, query)
     if rows and isinstance(rows[0][next(iter(_JSON_FIELDS))], str):  # SQLite gives the text
         for name in _JSON_FIELDS:

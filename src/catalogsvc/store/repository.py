@@ -27,6 +27,7 @@ from catalogsvc.errors import StorageFull
 from catalogsvc.store import answer_cache, file_results, job_deletion, progress_counts, queue_steps
 from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.file_results import StoredFile
+from catalogsvc.store.keyset import page_after
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 from catalogsvc.store.records import JobPaths, NewFile, Progress
 from catalogsvc.store.row_guards import hold_parent, hold_running_job
@@ -199,9 +200,7 @@ class Store:
             query = query.where(col(JobFileRow.state).in_([s.value for s in states]))
         if ids is not None:
             query = query.where(col(JobFileRow.id).in_(ids))
-        if after is not None:
-            query = query.where(col(JobFileRow.position) > after)
-        query = query.order_by(col(JobFileRow.position)).limit(limit)
+        query = page_after(query, col(JobFileRow.position), after, limit)
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query).all())
 
@@ -236,10 +235,9 @@ class Store:
         self, job_id: str, *, after: int | None = None, limit: int | None = None
     ) -> list[Paper]:
         """The job's papers, oldest first; with `after` and `limit`, a page of them."""
-        query = select(PaperRow).where(PaperRow.job_id == job_id)
-        if after is not None:
-            query = query.where(col(PaperRow.id) > after)
-        query = query.order_by(col(PaperRow.id)).limit(limit)
+        query = page_after(
+            select(PaperRow).where(PaperRow.job_id == job_id), col(PaperRow.id), after, limit
+        )
         with Session(self.engine) as session:
             return [to_paper(row) for row in session.exec(query).all()]
 
