@@ -56,11 +56,10 @@ class _JobLog:
         if len(self.events) >= self._next_trim:
             self._trim()
 
-    def stop_for(self, position: int) -> int:
-        """Where a listener at `position` stops taking: after the first event from there on
-        that ends its stream, else at the end."""
+    def stream_end_from(self, position: int) -> int | None:
+        """The position just past the first event from `position` on that ends a stream."""
         index = bisect.bisect_left(self.stream_ends, position)
-        return self.stream_ends[index] + 1 if index < len(self.stream_ends) else self.end
+        return self.stream_ends[index] + 1 if index < len(self.stream_ends) else None
 
     def sse_bytes(self, first: int, stop: int) -> bytes:
         """The SSE bytes of the events from position `first` up to `stop`; listeners that
@@ -120,16 +119,17 @@ class Subscription:
         while True:
             while self.position == log.end:
                 await log.arrived.wait()
-            if log.stop_for(self.position) == log.end:  # nothing ends the stream yet
+            if log.stream_end_from(self.position) is None:  # gather what the window brings
                 await asyncio.sleep(BATCH_WINDOW_S)
             if self.is_behind():
                 yield self._lagged().as_sse
                 return
-            stop = log.stop_for(self.position)
+            stream_end = log.stream_end_from(self.position)
+            stop = log.end if stream_end is None else stream_end
             batch = log.sse_bytes(self.position, stop)
-            self.position, ended = stop, stop <= log.end and stop - 1 in log.stream_ends
+            self.position = stop
             yield batch
-            if ended:
+            if stream_end is not None:
                 return
 
     def _lagged(self) -> LaggedEvent:
