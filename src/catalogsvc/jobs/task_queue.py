@@ -17,7 +17,7 @@ from sqlalchemy.engine.url import make_url
 from sqlmodel import Session
 
 from catalogsvc.store.db import IDLE_IN_TRANSACTION_MS, QUEUE_SCHEMA
-from catalogsvc.store.models import JobFileRow, JobTaskRow
+from catalogsvc.store.models import JobTaskRow
 
 QUEUE = "catalogsvc"
 EXTRACT_TASK = "catalogsvc.extract_batch"
@@ -55,18 +55,16 @@ class TaskQueue:
         )
         self._batch_size = batch_size
 
-    def defer_work(self, session: Session, files: Sequence[JobFileRow]) -> None:
+    def defer_work(self, session: Session, job_id: str, pending_file_ids: list[int]) -> None:
         """A new job's first tasks: one extraction task per batch of its pending files, or
         its classification when none is pending (a reclassify, a resume with all done)."""
-        pending = [file for file in files if file.state == "pending"]
-        if not pending:
-            if files:
-                self.defer_classification(session, files[0].job_id)
+        if not pending_file_ids:
+            self.defer_classification(session, job_id)
             return
-        job_id = pending[0].job_id
+        size = self._batch_size
         batches: list[dict[str, Any]] = [
-            {"job_id": job_id, "file_ids": [file.id for file in pending[i : i + self._batch_size]]}
-            for i in range(0, len(pending), self._batch_size)
+            {"job_id": job_id, "file_ids": pending_file_ids[i : i + size]}
+            for i in range(0, len(pending_file_ids), size)
         ]
         deferrer = self._app.configure_task(
             EXTRACT_TASK, queue=QUEUE, connection=_driver_connection(session)

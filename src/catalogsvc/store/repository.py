@@ -24,13 +24,20 @@ from catalogsvc.domain import (
     Paper,
 )
 from catalogsvc.errors import StorageFull
-from catalogsvc.store import answer_cache, file_results, job_deletion, progress_counts, queue_steps
+from catalogsvc.store import (
+    answer_cache,
+    file_results,
+    job_deletion,
+    new_jobs,
+    progress_counts,
+    queue_steps,
+)
 from catalogsvc.store.disk_space import DiskReserve
 from catalogsvc.store.file_results import StoredFile
 from catalogsvc.store.keyset import page_after
 from catalogsvc.store.models import JobFileRow, JobRow, PaperRow
 from catalogsvc.store.records import JobPaths, NewFile, Progress
-from catalogsvc.store.row_guards import hold_parent, hold_running_job
+from catalogsvc.store.row_guards import hold_running_job
 
 __all__ = ["NewFile", "Progress", "Store", "to_paper"]
 
@@ -67,7 +74,7 @@ class Store:
         files: Sequence[NewFile],
         *,
         resumes: bool = False,
-        then: Callable[[Session, list[JobFileRow]], None] | None = None,
+        then: new_jobs.AfterCreate | None = None,
     ) -> bool:
         """Insert a job with its files (and papers carried over from a parent) in one commit.
 
@@ -75,38 +82,11 @@ class Store:
         `resumes` its parent only if no other job resumed it first. False, creating nothing,
         otherwise: the parent's row is held until the commit, so a DELETE or a second resume
         racing this one waits and then sees the child. `then` runs in the same transaction,
-        with the new file rows (e.g. to queue their work).
+        with the job's id and its pending files' ids (e.g. to queue their work).
         """
         with Session(self.engine, expire_on_commit=False) as session:
-            if job.parent_id is not None and not hold_parent(
-                session, job.parent_id, job.id if resumes else None
-            ):
+            if not new_jobs.create_job(session, job, files, resumes=resumes, then=then):
                 return False
-            session.add(job)
-            file_rows: list[JobFileRow] = []
-            for position, new_file in enumerate(files):
-                paper_id = None
-                if new_file.paper is not None:
-                    paper = _copy_paper(new_file.paper, job.id)
-                    session.add(paper)
-                    session.flush()
-                    paper_id = paper.id
-                file_rows.append(
-                    JobFileRow(
-                        job_id=job.id,
-                        position=position,
-                        file_name=new_file.file_name,
-                        path=new_file.path,
-                        state=new_file.state,
-                        error=new_file.error,
-                        paper_id=paper_id,
-                        worker=new_file.worker,
-                    )
-                )
-            session.add_all(file_rows)
-            if then is not None:
-                session.flush()
-                then(session, file_rows)
             session.commit()
             return True
 
@@ -301,7 +281,3 @@ class Store:
 
 def to_paper(row: PaperRow) -> Paper:
     return Paper.model_validate(row.model_dump())
-
-
-def _copy_paper(paper: Paper, job_id: str) -> PaperRow:
-    return PaperRow(job_id=job_id, **paper.model_dump(exclude={"id", "job_id"}))
