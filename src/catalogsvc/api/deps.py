@@ -1,4 +1,7 @@
-"""Dependencies the routes declare, as Annotated aliases."""
+"""Dependencies the routes declare, as Annotated aliases.
+
+They are `async def` though none of them awaits: FastAPI runs a plain `def` dependency in
+its thread pool, a thread hop per dependency per request (four for an event stream)."""
 
 from __future__ import annotations
 
@@ -26,20 +29,24 @@ class Services:
     jobs: JobService
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
+
+
+async def get_services(request: Request) -> Services:
+    return services_of(request)
 
 
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_key)]
 
 
-def header_key(credentials: BearerDep) -> str | None:
+async def header_key(credentials: BearerDep) -> str | None:
     """The key of the Authorization header, if any."""
     return credentials.credentials if credentials else None
 
 
-def header_or_url_key(
+async def header_or_url_key(
     credentials: BearerDep, key_in_query: Annotated[str | None, Depends(query_key)]
 ) -> str | None:
     """The header's key, else one in the URL a browser fetches by itself (a stream, a download)."""
@@ -51,25 +58,25 @@ HeaderOrUrlKey = Annotated[str | None, Depends(header_or_url_key)]
 
 
 def _owner(request: Request, key: str | None) -> str | None:
-    return caller_owner(get_services(request).settings.api_keys, key)
+    return caller_owner(services_of(request).settings.api_keys, key)
 
 
-def get_job_service(request: Request, key: HeaderKey) -> JobService:
+async def get_job_service(request: Request, key: HeaderKey) -> JobService:
     """The job service as the caller sees it: with API keys, only the key's own jobs."""
-    return get_services(request).jobs.scoped_to(_owner(request, key))
+    return services_of(request).jobs.scoped_to(_owner(request, key))
 
 
-def get_job_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> JobService:
-    return get_services(request).jobs.scoped_to(_owner(request, key))
+async def get_job_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> JobService:
+    return services_of(request).jobs.scoped_to(_owner(request, key))
 
 
-def get_paper_service(request: Request, key: HeaderKey) -> PaperService:
+async def get_paper_service(request: Request, key: HeaderKey) -> PaperService:
     """Papers as the caller sees them: with API keys, only those of the key's own jobs."""
-    return PaperService(get_services(request).store, _owner(request, key))
+    return PaperService(services_of(request).store, _owner(request, key))
 
 
-def get_paper_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> PaperService:
-    return PaperService(get_services(request).store, _owner(request, key))
+async def get_paper_service_for_signed_url(request: Request, key: HeaderOrUrlKey) -> PaperService:
+    return PaperService(services_of(request).store, _owner(request, key))
 
 
 async def resolve_job_id(job_id: Annotated[str, Path()], jobs: JobServiceDep) -> str:

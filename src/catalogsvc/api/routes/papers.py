@@ -43,7 +43,7 @@ class PaperPage(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
 
-def library_query(
+async def library_query(
     q: Annotated[
         str | None,
         Query(max_length=500, description="Words, each in the title, authors, abstract or venue."),
