@@ -15,7 +15,7 @@ from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.taxonomies import UNCATEGORIZED
 
-FILES_IN_HAND_PER_WORKER = 4
+FILES_IN_HAND_PER_WORKER = 16  # twice the recorder's BATCH_FILES: half extract, half wait
 FILES_PAGE = 1024  # pending files read at a time to extract
 CLASSIFY_PAGE = 1024  # papers read at a time to classify
 
