@@ -254,6 +254,15 @@ async def wait_for_file(path: Path, timeout: float = 30) -> None:
         await asyncio.sleep(0.01)
 
 
+async def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Poll a condition another thread makes true, with a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} s")
+        await asyncio.sleep(0.001)
+
+
 def extraction_worker_pids() -> set[int]:
     """The pids of the live extraction workers this test process started (its multiprocessing
     children: with `extract_workers=1`, the one worker of the one app)."""

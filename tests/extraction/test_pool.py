@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 import uvloop
 
+from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import ExtractionFailed, InvalidPDF
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
-from tests.conftest import wait_for_file, write_papers
-from tests.gated_extract import extract_gated, gated_pdf, release
+from tests.conftest import wait_for_file, wait_until, write_papers
+from tests.gated_extract import extract_gated, extraction_count, gated_pdf, release
 from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
 
@@ -144,3 +145,53 @@ async def test_an_answer_larger_than_the_pipe_buffer_arrives_whole_on_uvloop(
             *(pool.run(read_large_answer, str(tmp_path)) for _ in range(4))
         )
     assert [len(answer) for answer in answers] == [LARGE_ANSWER_BYTES] * 4
+
+
+async def queued_to_a_busy_worker(
+    pool: ExtractionPool, held: Path, *paths: Path
+) -> list[asyncio.Task[ExtractedPaper]]:
+    """Start `held` (gated) and queue `paths` behind it, then release it: the worker begins
+    the first of `paths` and has the next in its pipe already."""
+    first = asyncio.create_task(pool.extract(str(held)))
+    await wait_for_file(Path(f"{held}.started"))
+    queued = [asyncio.create_task(pool.extract(str(path))) for path in paths]
+    await wait_until(lambda: pool.queued == len(paths))
+    release(held)
+    await wait_until(lambda: pool.queued == 0)
+    assert (await first).title == "A Paper That Takes Its Time"
+    return queued
+
+
+async def test_a_file_waiting_behind_a_hanging_one_is_read_by_its_replacement(
+    tmp_path: Path,
+) -> None:
+    """A busy worker has its next file in its pipe already; when the file it reads times out,
+    that next file is not lost with the worker but read by the one that replaces it."""
+    async with started_pool(extract_gated, size=1, timeout_s=2) as single:
+        hanging = gated_pdf(tmp_path, "gated-never-released.pdf")
+        (waiting,) = write_papers(tmp_path, 1)
+        timed_out, read = await queued_to_a_busy_worker(
+            single, gated_pdf(tmp_path), hanging, waiting
+        )
+        with pytest.raises(ExtractionFailed, match="longer than 2 s"):
+            await timed_out
+        assert (await asyncio.wait_for(read, 30)).pages == 1
+    assert await asyncio.to_thread(extraction_count, tmp_path, waiting.name) == 1
+
+
+async def test_cancelling_a_file_that_waits_in_a_pipe_spares_the_file_being_read(
+    tmp_path: Path,
+) -> None:
+    async with started_pool(extract_gated, size=1, timeout_s=30) as single:
+        reading = gated_pdf(tmp_path, "gated-second.pdf")
+        (waiting, after) = write_papers(tmp_path, 2)
+        being_read, cancelled = await queued_to_a_busy_worker(
+            single, gated_pdf(tmp_path), reading, waiting
+        )
+        await wait_for_file(Path(f"{reading}.started"))
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        release(reading)
+        assert (await being_read).title == "A Paper That Takes Its Time"
+        assert (await single.extract(str(after))).pages == 1

@@ -3,167 +3,64 @@
 Each worker runs one file at a time. A worker that dies, exceeds the per-file
 timeout, or whose caller is cancelled is killed and replaced; only its file fails.
 A memory limit per worker turns a file that would exhaust the machine into a failed file.
-Every send and receive on a worker's pipe runs in the pool's own threads, never on the event
-loop: uvloop leaves a descriptor it watched non-blocking, which breaks large answers.
+
+Each worker has a thread of its own that takes files from the pool's queue, sends them and
+hands the answers to the caller's event loop. While every worker is busy, a worker's next
+file already waits in its pipe as it reads one (PIPELINED): handed over only once the last
+answer was in, through a server busy with other work (a hundred event streams, say), small
+files left the workers idle a third of the time. A file is `started` when its worker
+begins it, and the per-file timeout counts from then.
+Pipes are only ever read in these threads: uvloop leaves a descriptor it watched
+non-blocking, which breaks large answers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import errno
+import logging
 import multiprocessing
 import os
-import resource
-import signal
-import sys
+import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
+from catalogsvc.extraction.pool_worker import Answer, ExtractFn, WorkerProcess, worker_main
 
-ExtractFn = Callable[[str], ExtractedPaper]
+__all__ = ["ExtractFn", "ExtractionPool"]
+
 T = TypeVar("T")
-NOT_THERE = (
-    "The file is not there: it was removed after the job took it, or this machine does not "
-    "see it (every worker needs the same data folder and allowed roots as the API)"
-)
-RELINKED = (
-    "not read: the file, or a folder on its path, was replaced by a link after the job took it"
-)
+log = logging.getLogger("catalogsvc.extraction")
+PIPELINED = 2  # files in a busy worker's pipe: the one it reads and the next
 
 
-_WATCH_INTERVAL_S = 0.5
+@dataclass(eq=False)
+class _Request:
+    """One reading asked of the pool; the pool's lock guards the fields after `answer`."""
 
+    read: Callable[[str], object]
+    path: str
+    on_start: Callable[[], None] | None
+    loop: asyncio.AbstractEventLoop
+    answer: asyncio.Future[Answer] = field(init=False)
+    worker: WorkerProcess | None = None  # the worker it was sent to
+    reading: bool = False  # whether the worker has begun it
+    abandoned: bool = False
+    answered: bool = False
 
-def _worker_main(connection: Connection, memory_limit_mb: int | None, service_pid: int) -> None:
-    # The server handles Ctrl-C and SIGTERM, which a terminal or a service manager sends
-    # to the whole process group: a worker must not die of them mid-file (its file would
-    # fail); the server stops it when it has no more use for it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if memory_limit_mb is not None and sys.platform == "linux":
-        limit = memory_limit_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    threading.Thread(target=_exit_after, args=(service_pid,), daemon=True).start()
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        try:
-            connection.send(_read_one(request, memory_limit_mb))
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the service that asked is gone: nobody to answer
+    def __post_init__(self) -> None:
+        self.answer = self.loop.create_future()
 
-
-def _read_one(request: tuple[ExtractFn, str], memory_limit_mb: int | None) -> tuple[str, Any]:
-    read, path = request
-    try:
-        with _opened_where_taken(path) as readable:
-            return ("ok", read(readable))
-    except InvalidPDF as exc:
-        return ("invalid", exc.detail)
-    except MemoryError:
-        needed = (
-            f"more than {memory_limit_mb} MB (CATALOGSVC_WORKER_MEMORY_MB)"
-            if memory_limit_mb is not None
-            else "more memory than the machine had"
-        )
-        return ("error", f"the file needed {needed}")
-    except Exception as exc:  # any failure of one file is reported, never fatal to the worker
-        return ("error", f"{type(exc).__name__}: {exc}")
-
-
-def _exit_after(service_pid: int) -> None:
-    """End this process once the service that asked for it is gone (killed with SIGKILL,
-    say): nobody is left to answer, and a file that never ends would hold it for good. Not
-    on the forkserver's end: a service manager signals the whole group, and the service
-    drains before it stops its workers."""
-    while _running(service_pid):
-        time.sleep(_WATCH_INTERVAL_S)
-    os._exit(0)
-
-
-def _running(pid: int) -> bool:
-    """Whether the process runs (a zombie, killed and not yet reaped, does not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # no /proc here: assume it runs
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-
-
-@contextlib.contextmanager
-def _opened_where_taken(path: str) -> Iterator[str]:
-    """Jobs store a file's real path when they take it. Open it and check that the opened
-    file is still there, then hand the reader the open file (`/proc/self/fd/N`), so that
-    swapping the file or a folder on its path for a link, even while it is being read, never
-    leads outside the allowed roots."""
-    if not os.path.isabs(path) or not os.path.isdir("/proc/self/fd"):
-        yield path  # a relative path (the CLI's eval) is read as given
-        return
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError as error:
-        if error.errno == errno.ELOOP or os.path.realpath(path) != path:
-            raise InvalidPDF(RELINKED) from error
-        if error.errno == errno.ENOENT:
-            raise InvalidPDF(NOT_THERE) from error
-        raise InvalidPDF(f"The file cannot be read: {error.strerror or error}.") from error
-    try:
-        opened = f"/proc/self/fd/{descriptor}"
-        if os.readlink(opened) != path:
-            raise InvalidPDF(RELINKED)
-        yield opened
-    finally:
-        os.close(descriptor)
-
-
-class _Worker:
-    def __init__(self, process: BaseProcess, connection: Connection) -> None:
-        self.process = process
-        self.connection = connection
-        self.exchange: concurrent.futures.Future[tuple[str, object]] | None = None
-
-    def ask(self, request: tuple[object, str]) -> tuple[str, object]:
-        """Send one request and wait for its answer, in a pipe thread. A worker that died, or
-        was killed for a timeout or a cancel, answers ("crashed", its exit code)."""
-        try:
-            self.connection.send(request)
-            answer: tuple[str, object] = self.connection.recv()
-        except (EOFError, OSError):
-            self.process.join(timeout=5)
-            return ("crashed", self.process.exitcode)
-        return answer
-
-    def dispose(self) -> None:
-        """Kill the process, let its pipe thread see the end, then reap it and close its pipe
-        (closing a pipe another thread still reads could hand its number to a new file)."""
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        if self.exchange is not None:
-            concurrent.futures.wait([self.exchange])
-        self.process.join(timeout=5)
-        self.connection.close()
-
-    def stop(self) -> None:
-        """Ask an idle worker to exit; kill it if it does not."""
-        with contextlib.suppress(Exception):
-            self.connection.send(None)
-        self.process.join(timeout=2)
-        self.dispose()
+    def tell(self, callback: Callable[..., None], *args: object) -> None:
+        """Run `callback(*args)` on the caller's loop (gone at shutdown: nobody to tell)."""
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(callback, *args)
 
 
 class ExtractionPool:
@@ -186,21 +83,33 @@ class ExtractionPool:
         self._context.set_forkserver_preload(
             ["catalogsvc.extraction.extract", "catalogsvc.extraction.first_page"]
         )
-        # One thread per worker waits on its pipe; the default executor is left to the store.
-        self._pipes = concurrent.futures.ThreadPoolExecutor(size, thread_name_prefix="pool-pipe")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._all: set[_Worker] = set()
-        self._replacing: set[asyncio.Task[None]] = set()
+        self._requests: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # worker threads waiting for a request
+        self._closing = False
+        self._threads: list[threading.Thread] = []
 
     async def start(self) -> None:
-        for _ in range(self.size):
-            await self._add_worker()
+        for n in range(self.size):
+            worker = await asyncio.to_thread(self._spawn)
+            thread = threading.Thread(
+                target=self._serve, args=(worker,), name=f"pool-pipe_{n}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
 
     async def close(self) -> None:
-        await asyncio.gather(*self._replacing, return_exceptions=True)
-        await asyncio.gather(*(asyncio.to_thread(w.stop) for w in list(self._all)))
-        self._all.clear()
-        await asyncio.to_thread(self._pipes.shutdown)
+        with self._lock:
+            self._closing = True
+        for _ in self._threads:
+            self._requests.put(None)
+        await asyncio.gather(*(asyncio.to_thread(thread.join) for thread in self._threads))
+        self._threads.clear()
+
+    @property
+    def queued(self) -> int:
+        """How many readings wait for a worker (not counting those in a worker's pipe)."""
+        return self._requests.qsize()
 
     async def extract(
         self, path: str, *, on_start: Callable[[], None] | None = None
@@ -213,60 +122,134 @@ class ExtractionPool:
         self, read: Callable[[str], T], path: str, *, on_start: Callable[[], None] | None = None
     ) -> T:
         """`read(path)` in a worker; `read` must be picklable (a module-level function)."""
-        worker = await self._idle.get()
-        if on_start is not None:
-            on_start()
-        worker.exchange = self._pipes.submit(worker.ask, (read, path))
-        exchange = asyncio.wrap_future(worker.exchange)
-        # The worker goes back the moment its answer is in, before this task resumes: the
-        # next file reaches it a turn of the event loop sooner, however busy the loop is.
-        exchange.add_done_callback(lambda ended: self._release(worker, ended))
+        request = _Request(read, path, on_start, asyncio.get_running_loop())
+        self._requests.put(request)
         try:
-            result = await asyncio.wait_for(exchange, timeout=self._timeout_s)
-        except TimeoutError:
-            raise ExtractionFailed(
-                f"extraction took longer than {self._timeout_s:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
-            ) from None
-        return cast(T, _unpack(result))
+            answer = await request.answer
+        except asyncio.CancelledError:
+            self._abandon(request)
+            raise
+        return cast(T, _unpack(answer))
 
-    def _release(self, worker: _Worker, exchange: asyncio.Future[tuple[str, object]]) -> None:
-        """An idle worker again after a healthy answer; replaced after a crash, a timeout or
-        a cancel (it may still be reading a file nobody waits for)."""
-        answered = not exchange.cancelled() and exchange.exception() is None
-        if answered and exchange.result()[0] != "crashed":
-            self._idle.put_nowait(worker)
-        else:
-            self._replace_later(worker)
+    def _abandon(self, request: _Request) -> None:
+        """Nobody waits for this reading any more: a worker reading it is killed at once (one
+        that has it only waiting in its pipe is killed when it begins it)."""
+        with self._lock:
+            request.abandoned = True
+            reading = request.worker if request.reading and not request.answered else None
+        if reading is not None:
+            reading.kill()
 
-    def _replace_later(self, worker: _Worker) -> None:
-        """Kill the worker now; reap it and start its successor without holding up the caller."""
-        self._all.discard(worker)
-        with contextlib.suppress(Exception):
-            worker.process.kill()
-        task = asyncio.create_task(self._replace(worker))
-        self._replacing.add(task)
-        task.add_done_callback(self._replacing.discard)
+    def _take(self, *, wait: bool) -> _Request | None:
+        """The next request not abandoned; None when the pool closes or (without `wait`)
+        when there is none, or another worker is idle and should take it instead."""
+        while True:
+            if wait:
+                with self._lock:
+                    self._idle += 1
+                request = self._requests.get()
+                with self._lock:
+                    self._idle -= 1
+            else:
+                with self._lock:
+                    if self._idle or self._closing:
+                        return None
+                try:
+                    request = self._requests.get_nowait()
+                except queue.Empty:
+                    return None
+            if request is None:
+                if not wait:
+                    self._requests.put(None)  # the closing is another thread's to see
+                return None
+            if not request.abandoned:
+                return request
 
-    async def _replace(self, worker: _Worker) -> None:
-        await asyncio.to_thread(worker.dispose)
-        await self._add_worker()
+    def _serve(self, worker: WorkerProcess) -> None:
+        """One worker's thread, until the pool closes: send it files, PIPELINED at most, and
+        hand over its answers; replace it after a crash, a timeout or a cancel (it may still
+        be reading a file nobody waits for), and give its unread files to the new one."""
+        sent: deque[_Request] = deque()
+        began = 0.0
+        while True:
+            if not sent:
+                if (request := self._take(wait=True)) is None:
+                    break
+                self._send(worker, request, sent)
+                began = time.monotonic()
+            if len(sent) < PIPELINED and (ahead := self._take(wait=False)) is not None:
+                self._send(worker, ahead, sent)
+            answer = worker.answer(began)
+            done = sent.popleft()
+            with self._lock:
+                done.answered = True
+                abandoned = done.abandoned
+            if not abandoned:
+                done.tell(_settle, done.answer, answer)
+            if abandoned or answer[0] in ("crashed", "timeout"):
+                worker.dispose()
+                worker = self._spawn_again()
+                unread, sent = list(sent), deque()
+                for request in unread:
+                    if not request.abandoned:
+                        self._send(worker, request, sent)
+                began = time.monotonic()
+            elif sent:
+                self._begin(worker, sent[0])
+                began = time.monotonic()
+        worker.stop()
 
-    async def _add_worker(self) -> None:
-        worker = await asyncio.to_thread(self._spawn)
-        self._all.add(worker)
-        self._idle.put_nowait(worker)
+    def _send(self, worker: WorkerProcess, request: _Request, sent: deque[_Request]) -> None:
+        """Put the request in the worker's pipe; begun at once if it is the only one there."""
+        with self._lock:
+            request.worker = worker
+        worker.send((request.read, request.path))
+        sent.append(request)
+        if len(sent) == 1:
+            self._begin(worker, request)
 
-    def _spawn(self) -> _Worker:
+    def _begin(self, worker: WorkerProcess, request: _Request) -> None:
+        """The worker begins the request (its last answer is in): it is `started`, or killed
+        when abandoned meanwhile."""
+        with self._lock:
+            request.reading = True
+            abandoned = request.abandoned
+        if abandoned:
+            worker.kill()
+        elif request.on_start is not None:
+            request.tell(_call_unless_done, request.answer, request.on_start)
+
+    def _spawn_again(self) -> WorkerProcess:
+        """A worker in place of one that ended; tried again each second while the system
+        refuses a new process (no memory, too many processes)."""
+        while True:
+            try:
+                return self._spawn()
+            except OSError:
+                log.exception("could not start an extraction worker; trying again in 1 s")
+                time.sleep(1)
+
+    def _spawn(self) -> WorkerProcess:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_worker_main, args=(child, self._memory_limit_mb, os.getpid()), daemon=True
+            target=worker_main, args=(child, self._memory_limit_mb, os.getpid()), daemon=True
         )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return WorkerProcess(process, parent, self._timeout_s)
 
 
-def _unpack(result: tuple[str, object]) -> object:
+def _call_unless_done(answer: asyncio.Future[Answer], callback: Callable[[], None]) -> None:
+    if not answer.done():
+        callback()
+
+
+def _settle(answer: asyncio.Future[Answer], value: Answer) -> None:
+    if not answer.done():
+        answer.set_result(value)
+
+
+def _unpack(result: Answer) -> object:
     kind, value = result
     if kind == "ok":
         return value
@@ -274,6 +257,10 @@ def _unpack(result: tuple[str, object]) -> object:
         raise InvalidPDF(str(value))
     if kind == "error":
         raise ExtractionFailed(str(value))
+    if kind == "timeout":
+        raise ExtractionFailed(
+            f"extraction took longer than {value:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
+        )
     if kind == "crashed":
         raise ExtractionFailed(f"the extraction worker crashed (exit code {value})")
     raise CatalogError(f"unexpected answer from an extraction worker: {kind}")
