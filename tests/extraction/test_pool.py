@@ -195,3 +195,21 @@ async def test_cancelling_a_file_that_waits_in_a_pipe_spares_the_file_being_read
         release(reading)
         assert (await being_read).title == "A Paper That Takes Its Time"
         assert (await single.extract(str(after))).pages == 1
+
+
+async def test_closing_the_pool_stops_a_worker_still_reading(tmp_path: Path) -> None:
+    """A shutdown waits CLOSE_GRACE_S for a file being read, then kills its worker: a file
+    that never ends never holds the service up."""
+    single = ExtractionPool(extract_gated, size=1, timeout_s=60)
+    await single.start()
+    held = gated_pdf(tmp_path)
+    (waiting,) = write_papers(tmp_path, 1)
+    reading = asyncio.create_task(single.extract(str(held)))
+    await wait_for_file(Path(f"{held}.started"))
+    behind = asyncio.create_task(single.extract(str(waiting)))
+    await wait_until(lambda: single.queued == 1)
+    await asyncio.wait_for(single.close(), timeout=30)
+    with pytest.raises(ExtractionFailed, match="crashed"):
+        await reading
+    with pytest.raises(ExtractionFailed, match="the service stopped first"):
+        await behind

@@ -30,13 +30,19 @@ from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
-from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
-from catalogsvc.extraction.pool_worker import Answer, ExtractFn, WorkerProcess, worker_main
+from catalogsvc.extraction.pool_worker import (
+    Answer,
+    ExtractFn,
+    WorkerProcess,
+    unpack_answer,
+    worker_main,
+)
 
 __all__ = ["ExtractFn", "ExtractionPool"]
 
 T = TypeVar("T")
 log = logging.getLogger("catalogsvc.extraction")
+CLOSE_GRACE_S = 2.0
 PIPELINED = 2  # files in a busy worker's pipe: the one it reads and the next
 
 
@@ -88,6 +94,7 @@ class ExtractionPool:
         self._idle = 0  # worker threads waiting for a request
         self._closing = False
         self._threads: list[threading.Thread] = []
+        self._workers: set[WorkerProcess] = set()
 
     async def start(self) -> None:
         for n in range(self.size):
@@ -99,12 +106,32 @@ class ExtractionPool:
             self._threads.append(thread)
 
     async def close(self) -> None:
+        """Stop the workers once they have answered what they read; after CLOSE_GRACE_S,
+        kill those still reading (their callers get a crash)."""
         with self._lock:
             self._closing = True
         for _ in self._threads:
             self._requests.put(None)
-        await asyncio.gather(*(asyncio.to_thread(thread.join) for thread in self._threads))
+        await asyncio.to_thread(self._join_threads)
         self._threads.clear()
+
+    def _join_threads(self) -> None:
+        deadline = time.monotonic() + CLOSE_GRACE_S
+        for thread in self._threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        with self._lock:
+            still_reading = list(self._workers)
+        for worker in still_reading:
+            worker.kill()
+        for thread in self._threads:
+            thread.join()
+        while True:  # what no worker took: its callers are told, not left waiting
+            try:
+                request = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                request.tell(_settle, request.answer, ("stopped", None))
 
     @property
     def queued(self) -> int:
@@ -129,7 +156,7 @@ class ExtractionPool:
         except asyncio.CancelledError:
             self._abandon(request)
             raise
-        return cast(T, _unpack(answer))
+        return cast(T, unpack_answer(answer))
 
     def _abandon(self, request: _Request) -> None:
         """Nobody waits for this reading any more: a worker reading it is killed at once (one
@@ -187,7 +214,11 @@ class ExtractionPool:
             if not abandoned:
                 done.tell(_settle, done.answer, answer)
             if abandoned or answer[0] in ("crashed", "timeout"):
-                worker.dispose()
+                if self._closing:
+                    for left in sent:
+                        left.tell(_settle, left.answer, ("stopped", None))
+                    break
+                self._forget(worker)
                 worker = self._spawn_again()
                 unread, sent = list(sent), deque()
                 for request in unread:
@@ -197,7 +228,15 @@ class ExtractionPool:
             elif sent:
                 self._begin(worker, sent[0])
                 began = time.monotonic()
-        worker.stop()
+        self._forget(worker, stop=True)
+
+    def _forget(self, worker: WorkerProcess, *, stop: bool = False) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        if stop:
+            worker.stop()
+        else:
+            worker.dispose()
 
     def _send(self, worker: WorkerProcess, request: _Request, sent: deque[_Request]) -> None:
         """Put the request in the worker's pipe; begun at once if it is the only one there."""
@@ -226,6 +265,8 @@ class ExtractionPool:
             try:
                 return self._spawn()
             except OSError:
+                if self._closing:
+                    raise
                 log.exception("could not start an extraction worker; trying again in 1 s")
                 time.sleep(1)
 
@@ -236,7 +277,10 @@ class ExtractionPool:
         )
         process.start()
         child.close()
-        return WorkerProcess(process, parent, self._timeout_s)
+        worker = WorkerProcess(process, parent, self._timeout_s)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
 
 
 def _call_unless_done(answer: asyncio.Future[Answer], callback: Callable[[], None]) -> None:
@@ -247,20 +291,3 @@ def _call_unless_done(answer: asyncio.Future[Answer], callback: Callable[[], Non
 def _settle(answer: asyncio.Future[Answer], value: Answer) -> None:
     if not answer.done():
         answer.set_result(value)
-
-
-def _unpack(result: Answer) -> object:
-    kind, value = result
-    if kind == "ok":
-        return value
-    if kind == "invalid":
-        raise InvalidPDF(str(value))
-    if kind == "error":
-        raise ExtractionFailed(str(value))
-    if kind == "timeout":
-        raise ExtractionFailed(
-            f"extraction took longer than {value:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
-        )
-    if kind == "crashed":
-        raise ExtractionFailed(f"the extraction worker crashed (exit code {value})")
-    raise CatalogError(f"unexpected answer from an extraction worker: {kind}")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogsvc.domain import ExtractedPaper
-from catalogsvc.errors import InvalidPDF
+from catalogsvc.errors import CatalogError, ExtractionFailed, InvalidPDF
 
 ExtractFn = Callable[[str], ExtractedPaper]
 Answer = tuple[str, object]
@@ -166,3 +166,23 @@ class WorkerProcess:
             self.connection.send(None)
         self.process.join(timeout=2)
         self.dispose()
+
+
+def unpack_answer(result: Answer) -> object:
+    """A worker's answer as the reading's result, or its failure raised."""
+    kind, value = result
+    if kind == "ok":
+        return value
+    if kind == "invalid":
+        raise InvalidPDF(str(value))
+    if kind == "error":
+        raise ExtractionFailed(str(value))
+    if kind == "timeout":
+        raise ExtractionFailed(
+            f"extraction took longer than {value:g} s (CATALOGSVC_FILE_TIMEOUT_S)"
+        )
+    if kind == "stopped":
+        raise ExtractionFailed("not read: the service stopped first")
+    if kind == "crashed":
+        raise ExtractionFailed(f"the extraction worker crashed (exit code {value})")
+    raise CatalogError(f"unexpected answer from an extraction worker: {kind}")
