@@ -8,6 +8,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.lowlevel
 from fastapi import FastAPI
 
 from catalogsvc import __version__
@@ -115,6 +117,9 @@ def create_app(
         ) as (services, runner):
             app.state.services = services
             app.state.runner = runner
+            # anyio loads its asyncio backend on first use; no route but the event stream uses
+            # anyio now, and its first listener would wait 0.2 s for the import on the loop.
+            await anyio.lowlevel.checkpoint()
             # What start-up built (the app, its schemas, the models) lives as long as the
             # process: out of the collector's sight, a full collection no longer walks it, and
             # a request that allocates a 1,000-paper page no longer pays for one at times.
