@@ -14,12 +14,15 @@ import sys
 import time
 from pathlib import Path
 
+from catalogsvc.domain import JobStatus
 from catalogsvc.jobs.event_bus import EventBus
+from catalogsvc.jobs.runner import SHUTDOWN_REASON
 from catalogsvc.jobs.transitions import JobTransitions
 from catalogsvc.settings import Settings
-from catalogsvc.store.db import create_store_engine
-from catalogsvc.store.repository import Store
+from catalogsvc.store.db import create_store_engine, upgrade_schema
+from catalogsvc.store.repository import NewFile, Store
 from tests.conftest import REPO_ROOT, wait_for_file, write_papers
+from tests.conftest_store import new_running_job
 from tests.gated_extract import gated_pdf, release
 
 
@@ -174,3 +177,35 @@ async def test_a_run_cancelled_through_a_server_on_the_same_data_ends_like_a_ctr
     said_id, said = summary_line(stderr.decode())
     assert (said_id, said.split(";")[0]) == (job_id, "cancelled")
     assert list((tmp_path / "out").iterdir())
+
+
+def test_the_history_keeps_ids_and_statuses_whole_on_an_80_column_terminal(
+    settings: Settings,
+) -> None:
+    """A long error gives way on a narrow terminal; the id a resume needs stays whole."""
+    engine = create_store_engine(settings.resolved_database_url)
+    upgrade_schema(engine)
+    store = Store(engine)
+    job_id = new_running_job(
+        store, "4f2a9c1be07d4e55a3c8d6f1b2e9a0c7", files=[NewFile("a.pdf", "/papers/a.pdf")]
+    )
+    store.transition(
+        job_id, (JobStatus.running,), {"status": "interrupted", "error": SHUTDOWN_REASON}
+    )
+    engine.dispose()
+
+    history = subprocess.run(
+        [sys.executable, "-m", "tests.cli_gated", "jobs"],
+        cwd=REPO_ROOT,
+        env={**command_env(settings), "COLUMNS": "80"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert history.returncode == 0, history.stderr
+    (row,) = [line for line in history.stdout.splitlines() if "0/1" in line]
+    assert job_id[:12] in row
+    assert "interrupted" in row
+    assert "Interrupted" in row  # the error, cut short
+    assert max(len(line) for line in history.stdout.splitlines()) <= 80

@@ -267,13 +267,14 @@ def _jobs(args: argparse.Namespace) -> int:
     jobs = store.list_jobs(limit=args.limit)
     counts = store.progress([job.id for job in jobs])
     # Ids are shown by their first 12 characters: any unique prefix names a job.
+    # On an 80-column terminal the error gives way first: the id, to resume a job, stays whole.
     table = Table(
-        Column("id", no_wrap=True),
-        Column("name", overflow="ellipsis", no_wrap=True, max_width=20),
-        Column("status", no_wrap=True),
-        Column("created", no_wrap=True),
-        Column("files", no_wrap=True, justify="right", min_width=13),
-        Column("papers", no_wrap=True, justify="right"),
+        Column("id", no_wrap=True, min_width=SHORT_ID),
+        Column("name", overflow="ellipsis", no_wrap=True, min_width=8, max_width=20),
+        Column("status", overflow="ellipsis", no_wrap=True, min_width=11, max_width=24),
+        Column("created", no_wrap=True, min_width=11),
+        Column("files", no_wrap=True, justify="right", min_width=9),
+        Column("papers", no_wrap=True, justify="right", min_width=6),
         Column("error", overflow="ellipsis", no_wrap=True, ratio=1),
         box=box.SIMPLE_HEAD,
     )
