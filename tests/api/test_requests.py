@@ -263,3 +263,20 @@ async def test_a_recursive_folder_job_reads_sub_folders_and_names_files_relative
     assert set(deep_files) == {top.name, "sub/paper1.pdf", "sub/deeper/paper2.pdf"}
     assert {file["state"] for file in deep_files.values()} == {"done"}
     assert len(await client.papers(deep["id"])) == 3
+
+
+async def test_a_folder_with_pdfs_only_in_sub_folders_says_to_ask_recursively(
+    client: ServiceClient, papers_dir: Path
+) -> None:
+    (paper,) = write_papers(papers_dir, 1)
+    (papers_dir / "dev").mkdir()
+    paper.rename(papers_dir / "dev" / paper.name)
+
+    response = await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)})
+
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert problem["loc"] == ["body", "path"]
+    assert problem["msg"] == (
+        f'no PDF files in {papers_dir}; its subfolders have some: ask with "recursive": true'
+    )

@@ -114,6 +114,13 @@ def folder_files(
     return files
 
 
+def has_pdf_below(folder: Path) -> bool:
+    """Whether any subfolder of `folder`, at any depth, holds a PDF."""
+    return any(
+        path.suffix.lower() == ".pdf" and path.parent != folder for path in folder.rglob("*")
+    )
+
+
 def remove_job_files(uploads: Path, job_id: str, paths: JobPaths) -> None:
     """Remove what the service stored for a deleted job: its upload folder (unless a resumed
     job still reads it), and uploads of deleted parents no job reads any more (and their

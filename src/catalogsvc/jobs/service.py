@@ -31,6 +31,7 @@ from catalogsvc.jobs.inputs import (
     allowed_folder,
     carried_files,
     folder_files,
+    has_pdf_below,
     remove_job_files,
     save_uploads,
 )
@@ -105,7 +106,9 @@ class JobService(JobReads):
             lambda: folder_files(folder, recursive=recursive, roots=roots, data_dir=data_dir)
         )
         if not files:
-            raise NotAFolder(f"no PDF files in {folder}")
+            below = not recursive and await asyncio.to_thread(has_pdf_below, folder)
+            hint = '; its subfolders have some: ask with "recursive": true' if below else ""
+            raise NotAFolder(f"no PDF files in {folder}{hint}")
         job_id, kind = uuid.uuid4().hex, JobKind.process
         return await self._create(
             job_id, kind, taxonomy, files, str(folder), self._owner, name=name
