@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import sys
 
-import uvicorn
-
 from catalogsvc.app import create_app
+from catalogsvc.serving import serve
 from catalogsvc.settings import Settings
 from tests.gated_extract import extract_gated
 
@@ -17,4 +16,4 @@ if __name__ == "__main__":
     app = create_app(Settings(), extract=extract_gated)
     # `catalogsvc serve` leaves uvicorn's loop at "auto", which is uvloop when it is installed
     # (uvicorn[standard]); naming it makes a missing uvloop an error here, not another loop.
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", loop="uvloop")
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", loop="uvloop")

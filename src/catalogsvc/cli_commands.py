@@ -113,14 +113,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from catalogsvc.serving import serve
 
     settings = Settings()
     console.print(
         f"catalogsvc on http://{args.host}:{args.port}/ "
         f"(API docs at /docs, data in {settings.data_dir})"
     )
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    serve(create_app(settings), host=args.host, port=args.port)
     return 0
 
 

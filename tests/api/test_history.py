@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
+import threading
 import time
 from pathlib import Path
 
-from tests.conftest import ClientFactory, wait_for_file, write_papers
+from tests.conftest import ClientFactory, wait_for_file, wait_until, write_papers
 from tests.gated_extract import gated_pdf, release
 from tests.server_process import ServerProcess
 
@@ -85,3 +87,30 @@ async def test_history_survives_a_restart(client_factory: ClientFactory, papers_
     assert job["id"] in [item["id"] for item in history["items"]]
     papers = await second.papers(job["id"])
     assert len(papers) == 2
+
+
+async def test_sigterm_ends_an_open_event_stream_with_the_jobs_interrupted_status(
+    server: ServerProcess, papers_dir: Path
+) -> None:
+    """The jobs stop before the connections close: a client following a job hears it end."""
+    job_id, gated = start_gated_job(server, papers_dir)
+    await wait_for_file(Path(f"{gated}.started"))
+    connected = threading.Event()
+
+    def follow() -> str:
+        with server.http.stream("GET", f"/api/jobs/{job_id}/events", timeout=30) as stream:
+            heard = []
+            for chunk in stream.iter_text():
+                heard.append(chunk)
+                connected.set()
+            return "".join(heard)
+
+    following = asyncio.create_task(asyncio.to_thread(follow))
+    await wait_until(connected.is_set)
+    server.process.send_signal(signal.SIGTERM)
+    heard = await asyncio.wait_for(following, timeout=30)
+
+    *_, last = [part for part in heard.split("\r\n\r\n") if part.strip()]
+    assert last.startswith("event: status\r\n")
+    assert json.loads(last.split("data: ", 1)[1])["status"] == "interrupted"
+    assert server.process.wait(timeout=30) in (0, -signal.SIGTERM)

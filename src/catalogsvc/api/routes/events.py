@@ -16,6 +16,9 @@ from catalogsvc.jobs.store_events import events_from_store
 
 # Events a stream may fall behind (three a file) before it ends with a `lagged` event.
 STREAM_BACKLOG = 10_000
+# How long a stream may go on once the server is stopping: long enough for its job, stopped
+# first (catalogsvc.serving), to send its terminal status; a job run elsewhere is cut then.
+STREAM_SHUTDOWN_GRACE_S = 5.0
 router = APIRouter(prefix="/api", tags=["events"])
 
 
@@ -52,4 +55,4 @@ async def job_events(
             async for event in events_from_store(jobs, first):
                 yield event.as_sse
 
-    return EventSourceResponse(stream(), ping=15)
+    return EventSourceResponse(stream(), ping=15, shutdown_grace_period=STREAM_SHUTDOWN_GRACE_S)
