@@ -116,11 +116,13 @@ def test_a_job_that_runs_out_of_space_fails_and_cancel_and_delete_work_while_ful
     gated, held = gated_pdf(first), gated_pdf(second)  # `held` keeps the second job running
     server = full_disk_server
     failing = server.http.post("/api/jobs/folder", json={"path": str(first)}).json()
-    waiting = server.http.post("/api/jobs/folder", json={"path": str(second)}).json()
     deadline = time.monotonic() + 30
     while not Path(f"{gated}.started").exists():
         assert time.monotonic() < deadline
         time.sleep(0.01)  # the gated file is held by the server's worker process
+    # Only now: with one worker, a second job's held file taken first would keep the gated
+    # one from ever starting.
+    waiting = server.http.post("/api/jobs/folder", json={"path": str(second)}).json()
     fillers = [fill(small_disk)]
     release(gated)
 
