@@ -182,16 +182,16 @@ async def test_a_run_cancelled_through_a_server_on_the_same_data_ends_like_a_ctr
 def test_the_history_keeps_ids_and_statuses_whole_on_an_80_column_terminal(
     settings: Settings,
 ) -> None:
-    """A long error gives way on a narrow terminal; the id a resume needs stays whole."""
+    """A long name and error give way on a narrow terminal; the id a resume needs stays
+    whole."""
     engine = create_store_engine(settings.resolved_database_url)
     upgrade_schema(engine)
     store = Store(engine)
     job_id = new_running_job(
         store, "4f2a9c1be07d4e55a3c8d6f1b2e9a0c7", files=[NewFile("a.pdf", "/papers/a.pdf")]
     )
-    store.transition(
-        job_id, (JobStatus.running,), {"status": "interrupted", "error": SHUTDOWN_REASON}
-    )
+    interrupted = {"status": "interrupted", "error": SHUTDOWN_REASON}
+    store.transition(job_id, (JobStatus.running,), interrupted | {"name": "a" * 30})
     engine.dispose()
 
     history = subprocess.run(
@@ -204,8 +204,10 @@ def test_the_history_keeps_ids_and_statuses_whole_on_an_80_column_terminal(
     )
 
     assert history.returncode == 0, history.stderr
-    (row,) = [line for line in history.stdout.splitlines() if "0/1" in line]
-    assert job_id[:12] in row
-    assert "interrupted" in row
-    assert "Interrupted" in row  # the error, cut short
+    header, _, row = [line for line in history.stdout.splitlines() if line.strip()][:3]
+    # The name gives way, then the error goes: not the id, the status or the counts.
+    assert header.split() == ["id", "name", "status", "created", "files", "papers"]
+    cells = row.split()
+    assert [cells[0], cells[2], *cells[-2:]] == [job_id[:12], "interrupted", "0/1", "0"]
+    assert cells[1].startswith("aaaa") and cells[1].endswith("…")
     assert max(len(line) for line in history.stdout.splitlines()) <= 80

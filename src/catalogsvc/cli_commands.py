@@ -11,7 +11,6 @@ import signal
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from rich import box
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import (
@@ -24,11 +23,11 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Column, Table
 from rich.text import Text
 
 from catalogsvc.app import create_app, open_services
 from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
+from catalogsvc.cli_history import history_table
 from catalogsvc.cli_outputs import remember_output, remembered_output
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
@@ -267,30 +266,24 @@ def _jobs(args: argparse.Namespace) -> int:
     jobs = store.list_jobs(limit=args.limit)
     counts = store.progress([job.id for job in jobs])
     # Ids are shown by their first 12 characters: any unique prefix names a job.
-    # On an 80-column terminal the error gives way first: the id, to resume a job, stays whole.
-    table = Table(
-        Column("id", no_wrap=True, min_width=SHORT_ID),
-        Column("name", overflow="ellipsis", no_wrap=True, min_width=8, max_width=20),
-        Column("status", overflow="ellipsis", no_wrap=True, min_width=11, max_width=24),
-        Column("created", no_wrap=True, min_width=11),
-        Column("files", no_wrap=True, justify="right", min_width=9),
-        Column("papers", no_wrap=True, justify="right", min_width=6),
-        Column("error", overflow="ellipsis", no_wrap=True, ratio=1),
-        box=box.SIMPLE_HEAD,
-    )
+    rows = []
     for job in jobs:
         progress = counts[job.id]
         failed = f", {progress.files_failed} failed" if progress.files_failed else ""
-        table.add_row(
-            job.id[:SHORT_ID],
-            job.name or "",
-            job.status if job.kind == "process" else f"{job.status} ({job.kind})",
-            job.created_at.strftime("%m-%d %H:%M"),
-            f"{progress.files_done}/{progress.files_total}{failed}",
-            str(progress.papers),
-            job.error or "",
+        rows.append(
+            (
+                job.id[:SHORT_ID],
+                job.name or "",
+                job.status if job.kind == "process" else f"{job.status} ({job.kind})",
+                job.created_at.strftime("%m-%d %H:%M"),
+                f"{progress.files_done}/{progress.files_total}{failed}",
+                str(progress.papers),
+                job.error or "",
+            )
         )
-    Console().print(table)
+    terminal = Console()
+    table = history_table(rows, terminal.width)
+    terminal.print(table)
     return 0
 
 
