@@ -92,6 +92,10 @@ class DatabaseUnavailable(CatalogError):
     """The database cannot be reached (down, restarting, or the network to it is cut)."""
 
 
+class ServiceStopping(CatalogError):
+    """The server is shutting down: it starts no job any more (ask again once it is back)."""
+
+
 class InvalidPDF(CatalogError):
     """The file is not a readable PDF."""
 

@@ -9,7 +9,8 @@ import threading
 import time
 from pathlib import Path
 
-from tests.conftest import ClientFactory, wait_for_file, wait_until, write_papers
+from catalogsvc.settings import Settings
+from tests.conftest import ClientFactory, ServiceClient, wait_for_file, wait_until, write_papers
 from tests.gated_extract import gated_pdf, release
 from tests.server_process import ServerProcess
 
@@ -114,3 +115,25 @@ async def test_sigterm_ends_an_open_event_stream_with_the_jobs_interrupted_statu
     assert last.startswith("event: status\r\n")
     assert json.loads(last.split("data: ", 1)[1])["status"] == "interrupted"
     assert server.process.wait(timeout=30) in (0, -signal.SIGTERM)
+
+
+async def test_a_stopping_server_refuses_new_jobs_and_keeps_no_upload(
+    client: ServiceClient, papers_dir: Path, settings: Settings
+) -> None:
+    """Once the running jobs are stopped for a shutdown, a request still in flight (a slow
+    upload) starts no job: 503, nothing stored, nothing left running."""
+    (paper,) = write_papers(papers_dir, 1)
+    content = await asyncio.to_thread(paper.read_bytes)
+    await client.runner.shutdown()
+
+    uploaded = await client.http.post(
+        "/api/jobs", files=[("files", (paper.name, content, "application/pdf"))]
+    )
+    folder = await client.http.post("/api/jobs/folder", json={"path": str(papers_dir)})
+
+    for refused in (uploaded, folder):
+        assert refused.status_code == 503
+        assert refused.json()["detail"].startswith("The service is shutting down")
+        assert refused.headers["retry-after"] == "5"
+    assert await asyncio.to_thread(lambda: list(settings.uploads_dir.rglob("*"))) == []
+    assert (await client.http.get("/api/jobs")).json()["items"] == []

@@ -95,3 +95,31 @@ async def test_a_job_ignoring_its_cancel_event_is_interrupted_when_the_grace_run
     row = await asyncio.to_thread(store.get_job, job.id)
     assert row is not None
     assert (row.status, row.error) == (JobStatus.interrupted.value, SHUTDOWN_REASON)
+
+
+async def test_a_job_launched_while_shutting_down_ends_interrupted_without_running(
+    store: Store,
+) -> None:
+    """A request in flight when the shutdown began may still create a job: it never runs."""
+    ran: list[str] = []
+
+    async def pipeline(context: StubbornContext) -> None:
+        ran.append("ran")
+
+    runner = JobRunner(
+        JobTransitions(store, EventBus()),
+        pipeline,
+        lambda job, scope: StubbornContext(scope),
+        max_concurrent_jobs=1,
+    )
+    await runner.shutdown()
+    job = queued_job("late")
+    await asyncio.to_thread(store.create_job, job, [])
+
+    runner.launch(job)
+    await asyncio.wait_for(runner.wait(job.id), SHUTDOWN_DEADLINE_S)
+
+    stored = await asyncio.to_thread(store.get_job, job.id)
+    assert stored is not None
+    assert (stored.status, stored.error) == (JobStatus.interrupted.value, SHUTDOWN_REASON)
+    assert ran == []

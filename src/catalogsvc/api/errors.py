@@ -17,6 +17,7 @@ from catalogsvc.errors import (
     NotAuthenticated,
     PaperNotFound,
     PathNotAllowed,
+    ServiceStopping,
     StorageFull,
     UploadTooLarge,
 )
@@ -31,6 +32,7 @@ STATUS_BY_ERROR: dict[type[CatalogError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     StorageFull: status.HTTP_507_INSUFFICIENT_STORAGE,
     DatabaseUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+    ServiceStopping: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 
@@ -53,7 +55,7 @@ async def _catalog_error_handler(_request: Request, error: Exception) -> JSONRes
     headers = None
     if isinstance(error, NotAuthenticated):
         headers = {"WWW-Authenticate": "Bearer"}
-    elif isinstance(error, DatabaseUnavailable):
+    elif isinstance(error, DatabaseUnavailable | ServiceStopping):
         headers = {"Retry-After": "5"}
     return JSONResponse({"detail": detail}, status_code=http_status_for(error), headers=headers)
 

@@ -53,10 +53,14 @@ class JobRunner(Generic[C]):
         self._scopes: dict[str, CancelScope] = {}
         self._contexts: dict[str, C] = {}
         self._started: set[str] = set()
+        # Once shutting down, a job created by a request still in flight ends `interrupted`.
+        self.stopping = False
 
     def launch(self, job: JobRow) -> None:
         """Start the job's task; it waits as `queued` until a slot is free."""
         scope = CancelScope()
+        if self.stopping:
+            scope.stop(StopReason.shutdown)
         self._scopes[job.id] = scope
         task = asyncio.create_task(self._run(job, scope), name=f"job-{job.id}")
         self._tasks[job.id] = task
@@ -101,6 +105,7 @@ class JobRunner(Generic[C]):
 
     async def shutdown(self, grace_s: float = 10.0) -> None:
         """Stop every job as `interrupted` and wait for their final states."""
+        self.stopping = True
         tasks = list(self._tasks.values())
         for job_id in list(self._scopes):
             self.stop(job_id, StopReason.shutdown)

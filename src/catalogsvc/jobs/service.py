@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import uuid
 from collections.abc import Sequence
 from functools import partial
@@ -24,6 +25,7 @@ from catalogsvc.errors import (
     JobNotResumable,
     JobStillActive,
     NotAFolder,
+    ServiceStopping,
     StorageFull,
 )
 from catalogsvc.jobs.cancel_scope import StopReason
@@ -88,13 +90,17 @@ class JobService(JobReads):
             raise InvalidInput("at least one file is required", field="files")
         job_id = uuid.uuid4().hex
         limit = self._settings.max_upload_mb * 1024 * 1024
-
-        def save() -> list[NewFile]:  # absolute paths compare equal whatever the cwd
-            return save_uploads(uploads, self._settings.uploads_dir.resolve() / job_id, limit)
-
-        files = await asyncio.to_thread(save)
+        # An absolute path compares equal whatever the cwd.
+        folder = await asyncio.to_thread(self._settings.uploads_dir.resolve) / job_id
+        files = await asyncio.to_thread(save_uploads, uploads, folder, limit)
         kind = JobKind.process
-        return await self._create(job_id, kind, taxonomy, files, "upload", self._owner, name=name)
+        try:
+            return await self._create(
+                job_id, kind, taxonomy, files, "upload", self._owner, name=name
+            )
+        except ServiceStopping:  # refused before any row names the files
+            await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
+            raise
 
     async def submit_folder(
         self, path: str, *, recursive: bool, taxonomy: Taxonomy, name: str | None = None
@@ -228,6 +234,8 @@ class JobService(JobReads):
             lease_renewed_at=utc_now(),
             overwrite_user_categories=overwrite_user_categories,
         )
+        if self._runner.stopping:
+            raise ServiceStopping("The service is shutting down; ask again once it is back.")
         then = None if self._queue is None else self._queue.defer_work
         create = partial(self._store.create_job, row, files, resumes=resumes, then=then)
         if not await asyncio.to_thread(create):
