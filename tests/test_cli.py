@@ -58,11 +58,13 @@ def summary_line(stderr: str) -> tuple[str, str]:
     return job_id, said
 
 
-def run_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+def run_command(
+    settings: Settings, *args: str, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tests.cli_gated", *args],
         cwd=REPO_ROOT,
-        env=command_env(settings),
+        env={**command_env(settings), "COLUMNS": str(columns)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -194,14 +196,7 @@ def test_the_history_keeps_ids_and_statuses_whole_on_an_80_column_terminal(
     store.transition(job_id, (JobStatus.running,), interrupted | {"name": "a" * 30})
     engine.dispose()
 
-    history = subprocess.run(
-        [sys.executable, "-m", "tests.cli_gated", "jobs"],
-        cwd=REPO_ROOT,
-        env={**command_env(settings), "COLUMNS": "80"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    history = run_command(settings, "jobs", columns=80)
 
     assert history.returncode == 0, history.stderr
     header, _, row = [line for line in history.stdout.splitlines() if line.strip()][:3]
@@ -211,3 +206,18 @@ def test_the_history_keeps_ids_and_statuses_whole_on_an_80_column_terminal(
     assert [cells[0], cells[2], *cells[-2:]] == [job_id[:12], "interrupted", "0/1", "0"]
     assert cells[1].startswith("aaaa") and cells[1].endswith("…")
     assert max(len(line) for line in history.stdout.splitlines()) <= 80
+
+
+def test_log_lines_in_a_file_are_whole_lines(
+    settings: Settings, papers_dir: Path, tmp_path: Path
+) -> None:
+    """Written to a pipe or a file, a log record is one line that names its job and what
+    became of it, however long (Rich broke them at 80 columns)."""
+    write_papers(papers_dir, 1)
+
+    result = run_command(settings, "run", str(papers_dir), "--out", str(tmp_path), columns=80)
+
+    assert result.returncode == 0, result.stderr
+    job_id, _ = summary_line(result.stderr)
+    (ended,) = [line for line in result.stderr.splitlines() if "-> completed" in line]
+    assert re.search(rf" INFO catalogsvc\.jobs: job {job_id} -> completed .*, 1 papers$", ended)

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,6 +27,7 @@ from rich.text import Text
 from catalogsvc.app import create_app, open_services
 from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
 from catalogsvc.cli_history import history_table
+from catalogsvc.cli_logging import configure_logging
 from catalogsvc.cli_outputs import remember_output, remembered_output
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
@@ -43,7 +43,8 @@ from catalogsvc.store.repository import Store
 from catalogsvc.store.snapshot import JobSnapshot
 from catalogsvc.taxonomies import resolve_taxonomy
 
-console = Console(stderr=True)
+# Not a terminal (a log file, a pipe): a line is never broken at 80 columns.
+console = Console(stderr=True, soft_wrap=True)
 SHORT_ID = 12
 
 
@@ -52,9 +53,7 @@ def run_command(argv: Sequence[str] | None, *, extract: ExtractFn | None) -> int
     parser = _build_parser()
     args = parser.parse_args(argv)
     args.extract = extract or extract_paper
-    # Through the console the progress bar draws on: a log line never tears the bar.
-    handler = RichHandler(console=console, show_path=False, rich_tracebacks=False)
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", handlers=[handler])
+    configure_logging(console)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl …" on every start
     try:
         result: int = args.command(args)
