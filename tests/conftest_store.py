@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from catalogsvc.domain import JobKind, JobPhase, JobStatus
+from catalogsvc.domain import ExtractedPaper, JobKind, JobPhase, JobStatus
 from catalogsvc.store.db import create_store_engine, upgrade_schema
-from catalogsvc.store.models import JobRow, utc_now
+from catalogsvc.store.file_results import FileAlreadyEnded, StoredFile
+from catalogsvc.store.models import JobFileRow, JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Store
 from tests.postgres_server import PostgresServer
 
@@ -52,3 +53,16 @@ def new_running_job(
         files,
     )
     return job_id
+
+
+def record_one(
+    store: Store, file: JobFileRow, extracted: ExtractedPaper, *, worker: str = "w"
+) -> StoredFile | None:
+    """One file's paper stored as the pipeline stores a batch: None once the job has ended;
+    FileAlreadyEnded when another worker stored the file first."""
+    stored = store.record_extracted_batch(file.job_id, [(file, extracted)], worker=worker)
+    if stored is None:
+        return None
+    if stored[0] is None:
+        raise FileAlreadyEnded(f"file {file.id} was ended by another worker")
+    return stored[0]

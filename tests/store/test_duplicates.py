@@ -12,14 +12,14 @@ from catalogsvc.store.library import PaperQuery
 from catalogsvc.store.records import NewFile
 from catalogsvc.store.repository import Store
 from catalogsvc.store.works import search_works
-from tests.conftest_store import new_running_job
+from tests.conftest_store import new_running_job, record_one
 
 
 def stored(store: Store, job_id: str, papers: list[dict[str, Any]]) -> list[Paper]:
     files = [NewFile(f"/p/{job_id}-{i}.pdf", f"{i}.pdf") for i in range(len(papers))]
     new_running_job(store, job_id, files=files)
     for file, fields in zip(store.list_files(job_id), papers, strict=True):
-        assert store.record_extracted(file, ExtractedPaper(pages=1, **fields)) is not None
+        assert record_one(store, file, ExtractedPaper(pages=1, **fields)) is not None
     return store.list_papers(job_id)
 
 

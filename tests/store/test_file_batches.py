@@ -13,6 +13,7 @@ from catalogsvc.pipeline.recorder import PaperRecorder
 from catalogsvc.store.file_results import StoredFile
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.store.repository import Store
+from tests.conftest_store import record_one
 from tests.store.test_frozen_jobs import cancel, running_job_with_files
 
 
@@ -26,8 +27,8 @@ def test_a_batch_stores_each_new_paper_once_and_skips_copies_and_files_ended_els
     stored_before, first, copy, ended_elsewhere, copy_of_stored = running_job_with_files(
         store, "job", 5
     )
-    assert store.record_extracted(stored_before, paper("a", "Stored before")) is not None
-    assert store.record_extracted(ended_elsewhere, paper("c", "Elsewhere")) is not None
+    assert record_one(store, stored_before, paper("a", "Stored before")) is not None
+    assert record_one(store, ended_elsewhere, paper("c", "Elsewhere")) is not None
 
     outcomes = store.record_extracted_batch(
         "job",

@@ -11,7 +11,7 @@ from catalogsvc.domain import ACTIVE_STATUSES, CategoryAssignment, ExtractedPape
 from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.store.repository import NewFile, Store
-from tests.conftest_store import new_running_job
+from tests.conftest_store import new_running_job, record_one
 
 
 def running_job_with_files(store: Store, job_id: str, count: int) -> list[JobFileRow]:
@@ -27,15 +27,12 @@ def cancel(store: Store, job_id: str) -> None:
 def test_no_paper_or_file_outcome_is_stored_after_the_job_ended(store: Store) -> None:
     first, second, third = running_job_with_files(store, "job", 3)
     assert (
-        store.record_extracted(first, ExtractedPaper(sha256="a" * 64, pages=1, title="Kept"))
-        is not None
+        record_one(store, first, ExtractedPaper(sha256="a" * 64, pages=1, title="Kept")) is not None
     )
     before = store.progress(["job"])["job"]
     cancel(store, "job")
 
-    late_paper = store.record_extracted(
-        second, ExtractedPaper(sha256="b" * 64, pages=1, title="Late")
-    )
+    late_paper = record_one(store, second, ExtractedPaper(sha256="b" * 64, pages=1, title="Late"))
     late_failure = store.record_file_outcome("job", third.id or 0, FileState.failed, "late")
     paper_id = store.list_papers("job")[0].id
     late_category = store.set_categories("job", [(paper_id, CategoryAssignment("X", 1.0))])
@@ -56,7 +53,7 @@ def test_progress_counts_files_and_papers_from_one_snapshot(store: Store) -> Non
 
     def store_papers() -> None:
         for index, file in enumerate(files):
-            store.record_extracted(file, ExtractedPaper(sha256=f"{index:064d}", pages=1))
+            record_one(store, file, ExtractedPaper(sha256=f"{index:064d}", pages=1))
         stop.set()
 
     writer = threading.Thread(target=store_papers)
@@ -76,9 +73,9 @@ def test_a_file_is_stored_once_when_two_workers_finish_it(store: Store) -> None:
     (file,) = running_job_with_files(store, "job", 1)
     paper = ExtractedPaper(sha256="a" * 64, pages=1, title="Once")
 
-    first = store.record_extracted(file, paper, worker="w1")
+    first = record_one(store, file, paper, worker="w1")
     with pytest.raises(FileAlreadyEnded):
-        store.record_extracted(file, paper, worker="w2")
+        record_one(store, file, paper, worker="w2")
     with pytest.raises(FileAlreadyEnded):
         store.record_file_outcome("job", file.id or 0, FileState.failed, "late", worker="w2")
 
@@ -92,7 +89,7 @@ def test_two_files_of_one_content_finished_at_once_store_one_paper(store: Store)
     files = running_job_with_files(store, "job", 8)
     same = ExtractedPaper(sha256="c" * 64, pages=1, title="Copy")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda f: store.record_extracted(f, same, worker="w"), files))
+        results = list(pool.map(lambda f: record_one(store, f, same, worker="w"), files))
 
     assert sorted(r.state for r in results if r) == ["done"] + ["skipped"] * 7
     assert len(store.list_papers("job")) == 1

@@ -7,7 +7,7 @@ from catalogsvc.domain import CategoryAssignment, ExtractedPaper, JobStatus
 from catalogsvc.store.library import PaperQuery, search_papers
 from catalogsvc.store.records import NewFile
 from catalogsvc.store.repository import Store
-from tests.conftest_store import new_running_job
+from tests.conftest_store import new_running_job, record_one
 
 PAPERS = [
     ("Stokes drag on conglomerates of spheres", ["Konrad Hinsen"], 2020, "ReScience C"),
@@ -32,7 +32,7 @@ def stored_job(store: Store, job_id: str, owner: str | None = None) -> None:
             venue=venue,
             abstract=f"We study {title.lower()} with care.",
         )
-        assert store.record_extracted(file, extracted) is not None
+        assert record_one(store, file, extracted) is not None
     papers = store.list_papers(job_id)
     scores = [CategoryAssignment("Physics", 0.9)] * 3 + [CategoryAssignment("Physics", 0.1)]
     store.set_categories(job_id, [(p.id, s) for p, s in zip(papers, scores, strict=True)])
@@ -99,7 +99,7 @@ def test_names_with_accents_are_found_as_written(store: Store) -> None:
     extracted = ExtractedPaper(
         sha256="e" * 64, pages=1, title="Infinite latent features", authors=["Dilan Görür"]
     )
-    assert store.record_extracted(file, extracted) is not None
+    assert record_one(store, file, extracted) is not None
 
     assert titles(store, text="Görür") == ["Infinite latent features"]
     assert titles(store, text="u00f6r") == [], "the index holds the name, not its escapes"

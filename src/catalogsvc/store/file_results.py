@@ -26,19 +26,6 @@ class StoredFile:
     note: str | None = None
 
 
-def store_extracted(
-    engine: Engine, file: JobFileRow, extracted: ExtractedPaper, worker: str | None
-) -> StoredFile | None:
-    """The file's paper, or `skipped` when the job has a paper of the same content; None,
-    storing nothing, once the job has ended."""
-    stored = store_extracted_batch(engine, file.job_id, [(file, extracted)], worker)
-    if stored is None:
-        return None
-    if stored[0] is None:
-        raise FileAlreadyEnded(f"file {file.id} was ended by another worker")
-    return stored[0]
-
-
 def store_extracted_batch(
     engine: Engine,
     job_id: str,

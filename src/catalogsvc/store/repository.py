@@ -184,13 +184,6 @@ class Store:
         with Session(self.engine, expire_on_commit=False) as session:
             return list(session.exec(query).all())
 
-    def record_extracted(
-        self, file: JobFileRow, extracted: ExtractedPaper, *, worker: str | None = None
-    ) -> StoredFile | None:
-        """Store the file's paper (or skip it as a copy of one stored); None once the job has
-        ended; FileAlreadyEnded when another worker stored the file first."""
-        return file_results.store_extracted(self.engine, file, extracted, worker)
-
     def record_extracted_batch(
         self, job_id: str, files: Sequence[tuple[JobFileRow, ExtractedPaper]], *, worker: str
     ) -> list[StoredFile | None] | None:
