@@ -254,6 +254,15 @@ async def wait_for_file(path: Path, timeout: float = 30) -> None:
         await asyncio.sleep(0.01)
 
 
+def poll_until(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Poll, from a test's own thread, a condition another process makes true (a file it
+    writes, a state it serves): no event crosses a process, so this polls with a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        time.sleep(0.01)
+
+
 async def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
     """Poll a condition another thread makes true, with a deadline."""
     deadline = time.monotonic() + timeout

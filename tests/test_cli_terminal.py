@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pexpect  # type: ignore[import-untyped]  # pexpect ships no type information
 import pytest
 
 from catalogsvc.settings import Settings
-from tests.conftest import REPO_ROOT, write_papers
+from tests.conftest import REPO_ROOT, poll_until, write_papers
 from tests.test_cli import command_env
 
 # What the terminal shows, without its colour and cursor sequences.
@@ -65,13 +63,6 @@ def loaded_libraries(pid: int) -> str:
         return ""
 
 
-def wait_until(reached: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not reached():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        time.sleep(0.01)
-
-
 # Moments of start-up, each marked by what the command has done by then.
 MOMENTS = ["imports under way", "database created"]
 
@@ -84,9 +75,9 @@ def test_ctrl_c_during_start_up_ends_in_one_line(
     write_papers(papers_dir, 1)
     child = spawn_cli(settings, "run", str(papers_dir), "--out", str(tmp_path / "out"))
     if moment == "imports under way":  # MuPDF's library: loaded by the commands' imports
-        wait_until(lambda: "mupdf" in loaded_libraries(child.pid), moment)
+        poll_until(lambda: "mupdf" in loaded_libraries(child.pid), moment, timeout=60)
     elif moment == "database created":
-        wait_until((settings.data_dir / "catalogsvc.db").exists, moment)
+        poll_until((settings.data_dir / "catalogsvc.db").exists, moment, timeout=60)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

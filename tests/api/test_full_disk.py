@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from catalogsvc.settings import Settings
-from tests.conftest import write_papers
+from tests.conftest import poll_until, write_papers
 from tests.gated_extract import gated_pdf, release
 from tests.server_process import ServerProcess
 
@@ -71,13 +71,14 @@ def fill(disk: Path) -> Path:
 
 
 def wait_for_status(server: ServerProcess, job_id: str, statuses: set[str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while True:
-        job: dict[str, Any] = server.http.get(f"/api/jobs/{job_id}").json()
-        if job["status"] in statuses:
-            return job
-        assert time.monotonic() < deadline, job
-        time.sleep(0.05)  # polling another process's job with a deadline
+    job: dict[str, Any] = {}
+
+    def ended() -> bool:
+        job.update(server.http.get(f"/api/jobs/{job_id}").json())
+        return job["status"] in statuses
+
+    poll_until(ended, f"job {job_id} ending {statuses}")
+    return job
 
 
 def upload(server: ServerProcess, pdf: Path) -> Any:
@@ -116,10 +117,7 @@ def test_a_job_that_runs_out_of_space_fails_and_cancel_and_delete_work_while_ful
     gated, held = gated_pdf(first), gated_pdf(second)  # `held` keeps the second job running
     server = full_disk_server
     failing = server.http.post("/api/jobs/folder", json={"path": str(first)}).json()
-    deadline = time.monotonic() + 30
-    while not Path(f"{gated}.started").exists():
-        assert time.monotonic() < deadline
-        time.sleep(0.01)  # the gated file is held by the server's worker process
+    poll_until(Path(f"{gated}.started").exists, "the gated file starting")
     # Only now: with one worker, a second job's held file taken first would keep the gated
     # one from ever starting.
     waiting = server.http.post("/api/jobs/folder", json={"path": str(second)}).json()
