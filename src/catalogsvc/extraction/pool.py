@@ -6,10 +6,8 @@ A memory limit per worker turns a file that would exhaust the machine into a fai
 
 Each worker has a thread of its own that takes files from the pool's queue, sends them and
 hands the answers to the caller's event loop. While every worker is busy, a worker's next
-file already waits in its pipe as it reads one (PIPELINED): handed over only once the last
-answer was in, through a server busy with other work (a hundred event streams, say), small
-files left the workers idle a third of the time. A file is `started` when its worker
-begins it, and the per-file timeout counts from then.
+files already wait in its pipe as it reads one (as many as its pace calls for: pipe_pace).
+A file is `started` when its worker begins it, and the per-file timeout counts from then.
 Pipes are only ever read in these threads: uvloop leaves a descriptor it watched
 non-blocking, which breaks large answers.
 """
@@ -30,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
+from catalogsvc.extraction.pipe_pace import PipePace
 from catalogsvc.extraction.pool_worker import (
     Answer,
     ExtractFn,
@@ -43,7 +42,6 @@ __all__ = ["ExtractFn", "ExtractionPool"]
 T = TypeVar("T")
 log = logging.getLogger("catalogsvc.extraction")
 CLOSE_GRACE_S = 2.0
-PIPELINED = 2  # files in a busy worker's pipe: the one it reads and the next
 
 
 @dataclass(eq=False)
@@ -193,20 +191,28 @@ class ExtractionPool:
                 return request
 
     def _serve(self, worker: WorkerProcess) -> None:
-        """One worker's thread, until the pool closes: send it files, PIPELINED at most, and
-        hand over its answers; replace it after a crash, a timeout or a cancel (it may still
-        be reading a file nobody waits for), and give its unread files to the new one."""
+        """One worker's thread, until the pool closes: send it files, as many ahead as its
+        pace calls for, and hand over its answers; replace it after a crash, a timeout or a
+        cancel (it may still be reading a file nobody waits for), and give its unread files
+        to the new one."""
         sent: deque[_Request] = deque()
         began = 0.0
+        pace = PipePace()
         while True:
             if not sent:
                 if (request := self._take(wait=True)) is None:
                     break
-                self._send(worker, request, sent)
+                self._send(worker, [request], sent)
                 began = time.monotonic()
-            if len(sent) < PIPELINED and (ahead := self._take(wait=False)) is not None:
+            ahead: list[_Request] = []
+            while len(sent) + len(ahead) < pace.depth and (
+                (next_one := self._take(wait=False)) is not None
+            ):
+                ahead.append(next_one)
+            if ahead:
                 self._send(worker, ahead, sent)
             answer = worker.answer(began)
+            pace.took(time.monotonic() - began)
             done = sent.popleft()
             with self._lock:
                 done.answered = True
@@ -220,10 +226,9 @@ class ExtractionPool:
                     break
                 self._forget(worker)
                 worker = self._spawn_again()
-                unread, sent = list(sent), deque()
-                for request in unread:
-                    if not request.abandoned:
-                        self._send(worker, request, sent)
+                unread, sent = [left for left in sent if not left.abandoned], deque()
+                if unread:
+                    self._send(worker, unread, sent)
                 began = time.monotonic()
             elif sent:
                 self._begin(worker, sent[0])
@@ -238,14 +243,15 @@ class ExtractionPool:
         else:
             worker.dispose()
 
-    def _send(self, worker: WorkerProcess, request: _Request, sent: deque[_Request]) -> None:
-        """Put the request in the worker's pipe; begun at once if it is the only one there."""
+    def _send(self, worker: WorkerProcess, requests: list[_Request], sent: deque[_Request]) -> None:
+        """Put the requests in the worker's pipe in one write; begin the first if none was."""
         with self._lock:
-            request.worker = worker
-        worker.send((request.read, request.path))
-        sent.append(request)
-        if len(sent) == 1:
-            self._begin(worker, request)
+            for request in requests:
+                request.worker = worker
+        worker.send([(request.read, request.path) for request in requests])
+        if not sent:
+            self._begin(worker, requests[0])
+        sent.extend(requests)
 
     def _begin(self, worker: WorkerProcess, request: _Request) -> None:
         """The worker begins the request (its last answer is in): it is `started`, or killed

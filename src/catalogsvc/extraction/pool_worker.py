@@ -47,15 +47,16 @@ def worker_main(connection: Connection, memory_limit_mb: int | None, service_pid
     threading.Thread(target=_exit_after, args=(service_pid,), daemon=True).start()
     while True:
         try:
-            request = connection.recv()
+            requests = connection.recv()
         except EOFError:
             return
-        if request is None:
+        if requests is None:
             return
-        try:
-            connection.send(_read_one(request, memory_limit_mb))
-        except (BrokenPipeError, ConnectionResetError):
-            return  # the service that asked is gone: nobody to answer
+        for request in requests:  # one answer each, in order
+            try:
+                connection.send(_read_one(request, memory_limit_mb))
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the service that asked is gone: nobody to answer
 
 
 def _read_one(request: tuple[ExtractFn, str], memory_limit_mb: int | None) -> tuple[str, Any]:
@@ -131,10 +132,11 @@ class WorkerProcess:
         self.connection = connection
         self.timeout_s = timeout_s
 
-    def send(self, request: tuple[object, str]) -> None:
-        """Send one request; a worker that died meanwhile says so when asked for its answer."""
+    def send(self, requests: list[tuple[object, str]]) -> None:
+        """Send requests, answered one by one in order; a worker that died meanwhile says so
+        when asked for its answer."""
         with contextlib.suppress(OSError):
-            self.connection.send(request)
+            self.connection.send(requests)
 
     def answer(self, began: float) -> Answer:
         """The answer to the oldest request sent, which the worker `began` then. A worker

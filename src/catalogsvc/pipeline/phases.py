@@ -15,7 +15,10 @@ from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
 from catalogsvc.taxonomies import UNCATEGORIZED
 
-FILES_IN_HAND_PER_WORKER = 16  # twice the recorder's BATCH_FILES: half extract, half wait
+# Files in hand per worker: its pipe at its deepest (pipe_pace.MAX_PIPELINED), files waiting
+# to be stored together (recorder.BATCH_FILES) and as many again queued, so that a worker
+# reads on through a stall of the event loop (a hundred event streams starting at once).
+FILES_IN_HAND_PER_WORKER = 64
 FILES_PAGE = 1024  # pending files read at a time to extract
 CLASSIFY_PAGE = 1024  # papers read at a time to classify
 
