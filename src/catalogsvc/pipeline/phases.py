@@ -18,7 +18,8 @@ from catalogsvc.taxonomies import UNCATEGORIZED
 # Files in hand per worker: its pipe at its deepest (pipe_pace.MAX_PIPELINED), files waiting
 # to be stored together (recorder.BATCH_FILES) and as many again queued, so that a worker
 # reads on through a stall of the event loop (a hundred event streams starting at once).
-FILES_IN_HAND_PER_WORKER = 64
+# Twice as many kept the server 4 MB larger after a 10,000-file job, for no measured gain.
+FILES_IN_HAND_PER_WORKER = 32
 FILES_PAGE = 1024  # pending files read at a time to extract
 CLASSIFY_PAGE = 1024  # papers read at a time to classify
 
@@ -124,7 +125,7 @@ async def _record_outcome(
             return None
         if not recorded:
             raise JobCancelled
-        context.file_ended(file.file_name, state, error=error)
+        context.files_ended([(file.file_name, state, error, None)])
     return state
 
 
