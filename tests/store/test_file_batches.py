@@ -94,13 +94,13 @@ async def test_papers_that_arrive_before_a_write_begins_go_together_in_one_trans
     counting = BatchCountingStore(store.engine)
     counting.batches = []
     *files, last = await asyncio.to_thread(running_job_with_files, counting, "job", 7)
-    heard: list[tuple[str, FileState]] = []
+    heard: list[list[tuple[str, FileState]]] = []  # the files each write reports stored
     recorder = PaperRecorder(
         counting,
         EventBus(),
         "job",
         "w",
-        lambda file, stored: heard.append((file.file_name, stored.state)),
+        lambda stored: heard.append([(file.file_name, done.state) for file, done in stored]),
     )
 
     outcomes = await asyncio.gather(
@@ -110,6 +110,9 @@ async def test_papers_that_arrive_before_a_write_begins_go_together_in_one_trans
 
     assert [outcome.state for outcome in [*outcomes, alone]] == [FileState.done] * 7
     assert counting.batches == [6, 1]
-    assert heard == [(f"f{i}.pdf", FileState.done) for i in range(7)]
+    assert heard == [
+        [(f"f{i}.pdf", FileState.done) for i in range(6)],
+        [("f6.pdf", FileState.done)],
+    ]
     papers = await asyncio.to_thread(counting.list_papers, "job")
     assert [p.title for p in papers] == [f"Paper {i}" for i in range(7)]

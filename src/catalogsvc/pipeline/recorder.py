@@ -36,13 +36,13 @@ class PaperRecorder:
         bus: EventBus,
         job_id: str,
         worker: str,
-        on_stored: Callable[[JobFileRow, StoredFile], None],
+        on_stored: Callable[[list[tuple[JobFileRow, StoredFile]]], None],
     ) -> None:
         self._store = store
         self._bus = bus
         self._job_id = job_id
         self._worker = worker
-        self._on_stored = on_stored  # publishes the file's events, in the write's own step
+        self._on_stored = on_stored  # publishes the files' events, in the write's own step
         self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
         self._batch_full: asyncio.Future[None] | None = None
@@ -74,15 +74,14 @@ class PaperRecorder:
                     for *_, stored in batch:
                         _settle(stored, error)
                     continue
-                for index, (file, _, stored) in enumerate(batch):
-                    outcome = None if outcomes is None else outcomes[index]
-                    if outcome is not None:
-                        self._on_stored(file, outcome)
-                        _settle(stored, outcome)
-                    elif outcomes is None:
+                if outcomes is None:  # the job ended meanwhile: nothing was stored
+                    for *_, stored in batch:
                         _settle(stored, JobCancelled())
-                    else:
-                        _settle(stored, FileAlreadyEnded(f"file {file.id} was ended elsewhere"))
+                    continue
+                pairs = list(zip(batch, outcomes, strict=True))
+                self._on_stored([(file, done) for (file, *_), done in pairs if done is not None])
+                for (file, _, stored), done in pairs:
+                    _settle(stored, done or FileAlreadyEnded(f"file {file.id} was ended elsewhere"))
 
     async def _gather(self) -> None:
         """Wait until BATCH_FILES are waiting, GATHER_S at most."""
