@@ -1,5 +1,5 @@
 """Listeners on one job's event stream, for benchmarks.read_path: a job of 1,000 one-page
-files (about 1,500 events a second, the fastest a job sends them) extracts with no listener,
+files (about 2,000 events a second, the fastest a job sends them) extracts with no listener,
 then with 100, in alternating rounds; each listener must see every file (those that ended
 before it subscribed in its first, `job` event, the rest as `file` events) and the end, and
 extraction may slow by 10 % at most.

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager, contextmanager
 from catalogsvc.jobs.events import JobEvent, LaggedEvent, StatusEvent
 
 # How long a listener gathers events before taking them: ten updates a second look live to a
-# person watching, and 100 listeners on a fast job each write 10 times a second, not 1,500.
+# person watching, and 100 listeners on a fast job each write 10 times a second, not 2,000.
 BATCH_WINDOW_S = 0.1
 # Events appended between two trims of a log (each trim looks at every listener's position).
 TRIM_EVERY = 1024
@@ -113,7 +113,7 @@ class Subscription:
 
     async def sse_batches(self) -> AsyncIterator[bytes]:
         """The events as server-sent events, gathered for up to BATCH_WINDOW_S after the first
-        (one write for many: a fast job sends three events a file), up to and with the one
+        (one write for many: a fast job sends two events a file), up to and with the one
         that ends the stream."""
         log = self._log
         while True:

@@ -14,7 +14,7 @@ from catalogsvc.api.job_answers import job_json
 from catalogsvc.domain import JobStatus
 from catalogsvc.jobs.store_events import events_from_store
 
-# Events a stream may fall behind (three a file) before it ends with a `lagged` event.
+# Events a stream may fall behind (two a file) before it ends with a `lagged` event.
 STREAM_BACKLOG = 10_000
 # How long a stream may go on once the server is stopping: long enough for its job, stopped
 # first (catalogsvc.serving), to send its terminal status; a job run elsewhere is cut then.
