@@ -13,6 +13,9 @@ from catalogsvc.domain import Category, Taxonomy
 from catalogsvc.errors import InvalidTaxonomy
 
 UNCATEGORIZED = "Uncategorized"
+# The group of papers a job stopped before classifying (the classifier's own fallback is
+# UNCATEGORIZED): named as the web app names it, and listed last.
+NOT_CLASSIFIED = "Not classified yet"
 CUSTOM_TAXONOMY_NAME = "custom"
 MAX_CATEGORIES = 200
 

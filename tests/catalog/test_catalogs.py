@@ -19,7 +19,7 @@ from catalogsvc.catalog.catalogs import CatalogFormat, is_partial, render_catalo
 from catalogsvc.catalog.contents import PARTIAL_NOTICE, group_by_category
 from catalogsvc.catalog.names import PersonName, split_person_name
 from catalogsvc.domain import JobPhase, JobStatus, Paper
-from catalogsvc.taxonomies import UNCATEGORIZED
+from catalogsvc.taxonomies import NOT_CLASSIFIED, UNCATEGORIZED
 
 JOB_ID = "job-42"
 SCRIPT_TITLE = '<script>alert(1)</script> & "friends"'
@@ -154,13 +154,29 @@ def parse_html(papers: list[Paper], *, partial: bool = False) -> HTMLStructure:
 # Grouping and names
 
 
-def test_groups_are_sorted_by_name_with_uncategorized_for_missing_category(
+def test_groups_are_sorted_by_name_with_papers_not_classified_yet_last(
     papers: list[Paper],
 ) -> None:
     groups = group_by_category(papers)
 
-    assert [group.name for group in groups] == ["Computer Science", "Physics", UNCATEGORIZED]
+    assert [group.name for group in groups] == ["Computer Science", "Physics", NOT_CLASSIFIED]
     assert [paper.id for paper in groups[2].papers] == [5, 4]
+
+
+def test_the_classifiers_uncategorized_is_a_group_apart_from_papers_not_classified(
+    papers: list[Paper],
+) -> None:
+    """A job stopped before classifying leaves papers with no category: they are not the
+    papers the classifier could not place."""
+    placed = [
+        papers[0].model_copy(update={"category": UNCATEGORIZED}),
+        papers[1].model_copy(update={"category": "Zoology"}),
+        papers[2].model_copy(update={"category": None}),
+    ]
+
+    groups = group_by_category(placed)
+
+    assert [group.name for group in groups] == [UNCATEGORIZED, "Zoology", NOT_CLASSIFIED]
 
 
 def test_papers_within_a_group_are_sorted_by_title(papers: list[Paper]) -> None:
@@ -278,7 +294,7 @@ def test_markdown_lists_categories_as_sections_in_order(papers: list[Paper]) -> 
         if line.startswith("## ")
     ]
 
-    assert sections == ["## Computer Science (4)", "## Physics (2)", "## Uncategorized (2)"]
+    assert sections == ["## Computer Science (4)", "## Physics (2)", "## Not classified yet (2)"]
 
 
 def test_markdown_escapes_markup_in_titles_and_abstracts(papers: list[Paper]) -> None:
@@ -367,7 +383,7 @@ def test_json_groups_papers_under_job_header(papers: list[Paper]) -> None:
     assert [category["name"] for category in document["categories"]] == [
         "Computer Science",
         "Physics",
-        UNCATEGORIZED,
+        NOT_CLASSIFIED,
     ]
     physics = document["categories"][1]["papers"]
     assert [Paper.model_validate(paper) for paper in physics] == [papers[1], papers[7]]
@@ -394,7 +410,7 @@ def test_csv_has_one_row_per_paper_in_catalog_order(papers: list[Paper]) -> None
         "scan_0042.pdf",
         "paper-4.pdf",
     ]
-    assert rows[-1]["category"] == UNCATEGORIZED
+    assert rows[-1]["category"] == NOT_CLASSIFIED
 
 
 def test_csv_round_trips_commas_quotes_newlines_and_unicode(papers: list[Paper]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from catalogsvc.domain import Paper
-from catalogsvc.taxonomies import UNCATEGORIZED
+from catalogsvc.taxonomies import NOT_CLASSIFIED
 
 PARTIAL_NOTICE = "Partial catalog: the job ended before it had read and classified every file."
 
@@ -51,10 +51,11 @@ def collapse_whitespace(text: str) -> str:
 
 
 def group_by_category(papers: Sequence[Paper]) -> list[CategoryGroup]:
-    """Groups sorted by name, papers within a group by title (then id, so ties are stable)."""
+    """Groups sorted by name, papers within a group by title (then id, so ties are stable);
+    papers not classified yet last."""
     by_category: defaultdict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        by_category[paper.category or UNCATEGORIZED].append(paper)
+        by_category[category_group(paper)].append(paper)
     return [
         CategoryGroup(
             name=name,
@@ -62,8 +63,15 @@ def group_by_category(papers: Sequence[Paper]) -> list[CategoryGroup]:
                 sorted(by_category[name], key=lambda p: (display_title(p).casefold(), p.id))
             ),
         )
-        for name in sorted(by_category, key=lambda name: (name.casefold(), name))
+        for name in sorted(
+            by_category, key=lambda name: (name == NOT_CLASSIFIED, name.casefold(), name)
+        )
     ]
+
+
+def category_group(paper: Paper) -> str:
+    """The name of the catalog group the paper is listed in."""
+    return paper.category or NOT_CLASSIFIED
 
 
 def doi_url(doi: str) -> str:

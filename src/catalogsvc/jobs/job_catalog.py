@@ -12,11 +12,11 @@ from catalogsvc.catalog.catalogs import (
     is_partial,
     render_job_catalog,
 )
+from catalogsvc.catalog.contents import category_group
 from catalogsvc.catalog.in_thread import render_in_thread
 from catalogsvc.domain import JobPhase, JobStatus
 from catalogsvc.errors import JobStillActive
 from catalogsvc.jobs.service import JobService
-from catalogsvc.taxonomies import UNCATEGORIZED
 
 
 async def job_catalogs(
@@ -33,7 +33,7 @@ async def job_catalogs(
         raise JobStillActive(f"job {job_id} is still {status}; its catalog is not ready")
     papers = await jobs.list_papers(job_id)
     if category is not None:
-        papers = [paper for paper in papers if (paper.category or UNCATEGORIZED) == category]
+        papers = [paper for paper in papers if category_group(paper) == category]
     progress = snapshot.progress
     partial = is_partial(
         status,

@@ -33,7 +33,12 @@ async def download_catalog(
     ),
     category: Annotated[
         str | None,
-        Query(min_length=1, max_length=200, description="Only this category's papers."),
+        Query(
+            min_length=1,
+            max_length=200,
+            description="Only this category's papers (`Not classified yet`: those the job "
+            "stopped before classifying).",
+        ),
     ] = None,
 ) -> Response:
     """The job's catalog, grouped by category (or one category's papers); partial for
