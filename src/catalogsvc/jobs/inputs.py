@@ -6,10 +6,11 @@ import contextlib
 import re
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from catalogsvc.domain import FileState, Paper
+from catalogsvc.domain import FieldSource, FileState, Paper
 from catalogsvc.errors import NotAFolder, PathNotAllowed, StorageFull, UploadTooLarge
 from catalogsvc.store.disk_space import is_out_of_space
 from catalogsvc.store.models import JobFileRow
@@ -153,6 +154,20 @@ def carried_files(
         worker = file.worker if state is not FileState.pending else None
         carried.append(NewFile(file.file_name, file.path, state, error, paper, worker))
     return carried
+
+
+def with_user_categories_only(files: Sequence[NewFile]) -> list[NewFile]:
+    """The files with their papers' machine-set categories cleared, for a job of another
+    taxonomy: the old one's answers mean nothing there, and a job that stops before it
+    classifies lists such papers as not classified yet. A category a user set stays (the
+    classify phase keeps it if the new taxonomy has it)."""
+    unclassified = {"category": None, "category_score": None}
+    return [
+        replace(file, paper=file.paper.model_copy(update=unclassified))
+        if file.paper is not None and file.paper.sources.get("category") != FieldSource.user
+        else file
+        for file in files
+    ]
 
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:

@@ -36,6 +36,7 @@ from catalogsvc.jobs.inputs import (
     has_pdf_below,
     remove_job_files,
     save_uploads,
+    with_user_categories_only,
 )
 from catalogsvc.jobs.job_names import default_name
 from catalogsvc.jobs.job_reads import JobReads
@@ -173,6 +174,8 @@ class JobService(JobReads):
         await self._runner.wait(parent.id)
         files = await self._carried_files(parent, retry_failed=False)
         chosen = taxonomy or Taxonomy.model_validate(parent.taxonomy)
+        if chosen != Taxonomy.model_validate(parent.taxonomy):
+            files = with_user_categories_only(files)
         return await self._create(
             uuid.uuid4().hex,
             JobKind.reclassify,
