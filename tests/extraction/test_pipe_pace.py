@@ -35,3 +35,25 @@ def test_the_depth_follows_the_files_of_late() -> None:
     for _ in range(20):
         pace.took(0.01)
     assert MIN_PIPELINED < pace.depth < MAX_PIPELINED
+
+
+def fast_pace() -> PipePace:
+    pace = PipePace()
+    for _ in range(5):
+        pace.took(0.001)
+    return pace
+
+
+def test_a_fast_worker_fills_its_pipe_from_a_long_queue() -> None:
+    assert fast_pace().files_to_add(1, queued=100, other_workers=1) == MAX_PIPELINED - 1
+
+
+def test_near_the_end_of_the_queue_a_fast_worker_takes_only_the_next_file() -> None:
+    """What waits may be slow files: they go to whichever worker frees first, not into one
+    pipe while another worker runs dry."""
+    assert fast_pace().files_to_add(1, queued=10, other_workers=1) == 1
+    assert fast_pace().files_to_add(2, queued=10, other_workers=1) == 0
+
+
+def test_a_lone_worker_takes_what_waits_up_to_its_depth() -> None:
+    assert fast_pace().files_to_add(1, queued=10, other_workers=0) == 10

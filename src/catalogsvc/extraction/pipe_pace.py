@@ -21,6 +21,16 @@ class PipePace:
         last = self.seconds_per_file
         self.seconds_per_file = seconds if last is None else last + SMOOTHING * (seconds - last)
 
+    def files_to_add(self, in_pipe: int, *, queued: int, other_workers: int) -> int:
+        """How many of the `queued` files to add to a pipe holding `in_pipe`: up to the depth,
+        but beyond the next file only what leaves each other worker a pipe's worth queued.
+        Near the end of the queue files go one ahead, to whichever worker frees first, not
+        into one pipe behind a file that may turn out slow (a run of big PDFs after small
+        ones piled up behind one worker while the other sat idle)."""
+        spare = queued - other_workers * self.depth
+        target = max(MIN_PIPELINED, min(self.depth, in_pipe + spare))
+        return max(target - in_pipe, 0)
+
     @property
     def depth(self) -> int:
         """Files to keep in the pipe, the one being read included."""

@@ -205,9 +205,8 @@ class ExtractionPool:
                 self._send(worker, [request], sent)
                 began = time.monotonic()
             ahead: list[_Request] = []
-            while len(sent) + len(ahead) < pace.depth and (
-                (next_one := self._take(wait=False)) is not None
-            ):
+            wanted = pace.files_to_add(len(sent), queued=self.queued, other_workers=self.size - 1)
+            while len(ahead) < wanted and (next_one := self._take(wait=False)) is not None:
                 ahead.append(next_one)
             if ahead:
                 self._send(worker, ahead, sent)
