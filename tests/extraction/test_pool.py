@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,7 +16,13 @@ from catalogsvc.domain import ExtractedPaper
 from catalogsvc.errors import ExtractionFailed, InvalidPDF
 from catalogsvc.extraction.extract import extract_paper
 from catalogsvc.extraction.pool import ExtractFn, ExtractionPool
-from tests.conftest import wait_for_file, wait_until, write_papers
+from tests.conftest import (
+    extraction_worker_pids,
+    wait_for_file,
+    wait_until,
+    wait_until_exited,
+    write_papers,
+)
 from tests.gated_extract import extract_gated, extraction_count, gated_pdf, release
 from tests.memory_hungry_read import RESERVED_MB, reserve_memory
 from tests.pdf_factory import make_not_a_pdf, make_paper_pdf
@@ -95,6 +103,21 @@ async def test_cancelling_an_extraction_kills_its_worker_at_once(
     (good,) = write_papers(tmp_path, 1)
     results = await asyncio.gather(*(pool.extract(str(good)) for _ in range(2)))
     assert all(r.pages == 1 for r in results)
+
+
+async def test_a_worker_that_died_while_idle_is_replaced_before_its_next_file(
+    tmp_path: Path,
+) -> None:
+    """Killed between jobs (by the OOM killer, say), a worker reads nothing: the file sent to
+    it next would fail for nothing."""
+    async with started_pool(extract_paper, size=1, timeout_s=30) as single:
+        first, second = write_papers(tmp_path, 2)
+        assert (await single.extract(str(first))).pages == 1
+        (pid,) = extraction_worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        await wait_until_exited(pid)
+
+        assert (await single.extract(str(second))).pages == 1
 
 
 @pytest.mark.parametrize("limit_mb", [None, 1024])

@@ -15,7 +15,6 @@ non-blocking, which breaks large answers.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -24,13 +23,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
 from catalogsvc.domain import ExtractedPaper
 from catalogsvc.extraction.pipe_pace import PipePace
+from catalogsvc.extraction.pool_request import PoolRequest
 from catalogsvc.extraction.pool_worker import (
-    Answer,
     ExtractFn,
     WorkerProcess,
     unpack_answer,
@@ -42,29 +40,6 @@ __all__ = ["ExtractFn", "ExtractionPool"]
 T = TypeVar("T")
 log = logging.getLogger("catalogsvc.extraction")
 CLOSE_GRACE_S = 2.0
-
-
-@dataclass(eq=False)
-class _Request:
-    """One reading asked of the pool; the pool's lock guards the fields after `answer`."""
-
-    read: Callable[[str], object]
-    path: str
-    on_start: Callable[[], None] | None
-    loop: asyncio.AbstractEventLoop
-    answer: asyncio.Future[Answer] = field(init=False)
-    worker: WorkerProcess | None = None  # the worker it was sent to
-    reading: bool = False  # whether the worker has begun it
-    abandoned: bool = False
-    answered: bool = False
-
-    def __post_init__(self) -> None:
-        self.answer = self.loop.create_future()
-
-    def tell(self, callback: Callable[..., None], *args: object) -> None:
-        """Run `callback(*args)` on the caller's loop (gone at shutdown: nobody to tell)."""
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(callback, *args)
 
 
 class ExtractionPool:
@@ -87,7 +62,7 @@ class ExtractionPool:
         self._context.set_forkserver_preload(
             ["catalogsvc.extraction.extract", "catalogsvc.extraction.first_page"]
         )
-        self._requests: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[PoolRequest | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0  # worker threads waiting for a request
         self._closing = False
@@ -129,7 +104,7 @@ class ExtractionPool:
             except queue.Empty:
                 return
             if request is not None:
-                request.tell(_settle, request.answer, ("stopped", None))
+                request.settle(("stopped", None))
 
     @property
     def queued(self) -> int:
@@ -147,7 +122,7 @@ class ExtractionPool:
         self, read: Callable[[str], T], path: str, *, on_start: Callable[[], None] | None = None
     ) -> T:
         """`read(path)` in a worker; `read` must be picklable (a module-level function)."""
-        request = _Request(read, path, on_start, asyncio.get_running_loop())
+        request = PoolRequest(read, path, on_start, asyncio.get_running_loop())
         self._requests.put(request)
         try:
             answer = await request.answer
@@ -156,7 +131,7 @@ class ExtractionPool:
             raise
         return cast(T, unpack_answer(answer))
 
-    def _abandon(self, request: _Request) -> None:
+    def _abandon(self, request: PoolRequest) -> None:
         """Nobody waits for this reading any more: a worker reading it is killed at once (one
         that has it only waiting in its pipe is killed when it begins it)."""
         with self._lock:
@@ -165,7 +140,7 @@ class ExtractionPool:
         if reading is not None:
             reading.kill()
 
-    def _take(self, *, wait: bool) -> _Request | None:
+    def _take(self, *, wait: bool) -> PoolRequest | None:
         """The next request not abandoned; None when the pool closes or (without `wait`)
         when there is none, or another worker is idle and should take it instead."""
         while True:
@@ -195,16 +170,17 @@ class ExtractionPool:
         pace calls for, and hand over its answers; replace it after a crash, a timeout or a
         cancel (it may still be reading a file nobody waits for), and give its unread files
         to the new one."""
-        sent: deque[_Request] = deque()
+        sent: deque[PoolRequest] = deque()
         began = 0.0
         pace = PipePace()
         while True:
             if not sent:
                 if (request := self._take(wait=True)) is None:
                     break
+                worker = self._alive(worker)
                 self._send(worker, [request], sent)
                 began = time.monotonic()
-            ahead: list[_Request] = []
+            ahead: list[PoolRequest] = []
             wanted = pace.files_to_add(len(sent), queued=self.queued, other_workers=self.size - 1)
             while len(ahead) < wanted and (next_one := self._take(wait=False)) is not None:
                 ahead.append(next_one)
@@ -217,11 +193,11 @@ class ExtractionPool:
                 done.answered = True
                 abandoned = done.abandoned
             if not abandoned:
-                done.tell(_settle, done.answer, answer)
+                done.settle(answer)
             if abandoned or answer[0] in ("crashed", "timeout"):
                 if self._closing:
                     for left in sent:
-                        left.tell(_settle, left.answer, ("stopped", None))
+                        left.settle(("stopped", None))
                     break
                 self._forget(worker)
                 worker = self._spawn_again()
@@ -242,7 +218,9 @@ class ExtractionPool:
         else:
             worker.dispose()
 
-    def _send(self, worker: WorkerProcess, requests: list[_Request], sent: deque[_Request]) -> None:
+    def _send(
+        self, worker: WorkerProcess, requests: list[PoolRequest], sent: deque[PoolRequest]
+    ) -> None:
         """Put the requests in the worker's pipe in one write; begin the first if none was."""
         with self._lock:
             for request in requests:
@@ -252,7 +230,7 @@ class ExtractionPool:
             self._begin(worker, requests[0])
         sent.extend(requests)
 
-    def _begin(self, worker: WorkerProcess, request: _Request) -> None:
+    def _begin(self, worker: WorkerProcess, request: PoolRequest) -> None:
         """The worker begins the request (its last answer is in): it is `started`, or killed
         when abandoned meanwhile."""
         with self._lock:
@@ -260,8 +238,16 @@ class ExtractionPool:
             abandoned = request.abandoned
         if abandoned:
             worker.kill()
-        elif request.on_start is not None:
-            request.tell(_call_unless_done, request.answer, request.on_start)
+        else:
+            request.report_start()
+
+    def _alive(self, worker: WorkerProcess) -> WorkerProcess:
+        """The idle worker, or one in its place if it died while idle (killed, say): the file
+        sent to it would fail for nothing."""
+        if worker.process.is_alive():
+            return worker
+        self._forget(worker)
+        return self._spawn_again()
 
     def _spawn_again(self) -> WorkerProcess:
         """A worker in place of one that ended; tried again each second while the system
@@ -286,13 +272,3 @@ class ExtractionPool:
         with self._lock:
             self._workers.add(worker)
         return worker
-
-
-def _call_unless_done(answer: asyncio.Future[Answer], callback: Callable[[], None]) -> None:
-    if not answer.done():
-        callback()
-
-
-def _settle(answer: asyncio.Future[Answer], value: Answer) -> None:
-    if not answer.done():
-        answer.set_result(value)
