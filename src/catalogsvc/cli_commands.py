@@ -225,8 +225,9 @@ def _progress_bar() -> Progress:
         TextColumn("files · {task.fields[papers]} papers"),
         FilesPerSecond(),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("elapsed ·"),
         TimeRemainingColumn(),
+        TextColumn("left"),
         console=console,
     )
 
