@@ -168,8 +168,8 @@ class ExtractionPool:
     def _serve(self, worker: WorkerProcess) -> None:
         """One worker's thread, until the pool closes: send it files, as many ahead as its
         pace calls for, and hand over its answers; replace it after a crash, a timeout or a
-        cancel (it may still be reading a file nobody waits for), and give its unread files
-        to the new one."""
+        cancel (it may still be reading a file nobody waits for): the new one gets the next
+        of its unread files, the queue the rest."""
         sent: deque[PoolRequest] = deque()
         began = 0.0
         pace = PipePace()
@@ -202,8 +202,10 @@ class ExtractionPool:
                 self._forget(worker)
                 worker = self._spawn_again()
                 unread, sent = [left for left in sent if not left.abandoned], deque()
+                for left in unread[1:]:  # back to the queue, for whichever worker frees first
+                    self._requests.put(left)
                 if unread:
-                    self._send(worker, unread, sent)
+                    self._send(worker, unread[:1], sent)
                 began = time.monotonic()
             elif sent:
                 self._begin(worker, sent[0])
