@@ -199,18 +199,26 @@ class ExtractionPool:
                     for left in sent:
                         left.settle(("stopped", None))
                     break
-                self._forget(worker)
-                worker = self._spawn_again()
-                unread, sent = [left for left in sent if not left.abandoned], deque()
-                for left in unread[1:]:  # back to the queue, for whichever worker frees first
-                    self._requests.put(left)
-                if unread:
-                    self._send(worker, unread[:1], sent)
+                worker, sent = self._replace(worker, sent)
                 began = time.monotonic()
             elif sent:
                 self._begin(worker, sent[0])
                 began = time.monotonic()
         self._forget(worker, stop=True)
+
+    def _replace(
+        self, worker: WorkerProcess, sent: deque[PoolRequest]
+    ) -> tuple[WorkerProcess, deque[PoolRequest]]:
+        """A new worker in place of one that crashed, timed out or was killed, with the next
+        of its unread files; the others go back to the queue, for whichever worker frees first."""
+        self._forget(worker)
+        worker = self._spawn_again()
+        unread, sent = [left for left in sent if not left.abandoned], deque()
+        for left in unread[1:]:
+            self._requests.put(left)
+        if unread:
+            self._send(worker, unread[:1], sent)
+        return worker, sent
 
     def _forget(self, worker: WorkerProcess, *, stop: bool = False) -> None:
         with self._lock:
