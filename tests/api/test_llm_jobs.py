@@ -92,34 +92,57 @@ async def test_cancel_during_a_model_request_closes_it_and_keeps_the_papers(
     fake_openai.release()
 
 
+async def reclassified_then_cancelled(
+    client: ServiceClient, fake_openai: FakeOpenAI, papers_dir: Path, taxonomy: list[Any]
+) -> tuple[str, str]:
+    """A job of two papers classified with TAXONOMY, and its reclassify into `taxonomy`
+    cancelled while the model is asked: their ids."""
+    write_papers(papers_dir, 2)
+    parent = await client.folder_job(papers_dir, taxonomy=TAXONOMY)
+    await client.wait_until_finished(parent["id"])
+    fake_openai.hold()
+    response = await client.http.post(
+        f"/api/jobs/{parent['id']}/reclassify", json={"taxonomy": taxonomy}
+    )
+    child_id = response.json()["id"]
+    await fake_openai.wait_for(lambda: fake_openai.in_flight >= 1, timeout=30)
+    await client.http.post(f"/api/jobs/{child_id}/cancel")
+    await client.wait_until_finished(child_id, timeout=5)
+    fake_openai.release()
+    return parent["id"], child_id
+
+
 async def test_a_reclassify_into_another_taxonomy_stopped_before_its_answers_has_no_old_categories(
     llm_client: ServiceClient, fake_openai: FakeOpenAI, papers_dir: Path
 ) -> None:
     """The parent's categories belong to its taxonomy: the child, cancelled while the model
     is asked, lists its papers as not classified yet, not under the old categories."""
-    write_papers(papers_dir, 2)
-    parent = await llm_client.folder_job(papers_dir, taxonomy=TAXONOMY)
-    await llm_client.wait_until_finished(parent["id"])
-    fake_openai.hold()
     other = [
         {"name": "Proteins", "description": "folding, enzymes"},
         {"name": "Rivers", "description": "floods, sediment"},
     ]
-    response = await llm_client.http.post(
-        f"/api/jobs/{parent['id']}/reclassify", json={"taxonomy": other}
+    parent_id, child_id = await reclassified_then_cancelled(
+        llm_client, fake_openai, papers_dir, other
     )
-    child_id = response.json()["id"]
-    await fake_openai.wait_for(lambda: fake_openai.in_flight >= 1, timeout=30)
-    await llm_client.http.post(f"/api/jobs/{child_id}/cancel")
-    await llm_client.wait_until_finished(child_id, timeout=5)
-    fake_openai.release()
 
     assert [p["category"] for p in await llm_client.papers(child_id)] == [None, None]
     catalog = json.loads(
         (await llm_client.http.get(f"/api/jobs/{child_id}/catalog?format=json")).content
     )
     assert [group["name"] for group in catalog["categories"]] == ["Not classified yet"]
-    assert {p["category"] for p in await llm_client.papers(parent["id"])} == {"Galaxies"}
+    assert {p["category"] for p in await llm_client.papers(parent_id)} == {"Galaxies"}
+
+
+async def test_a_stopped_reclassify_keeps_the_categories_its_taxonomy_also_has(
+    llm_client: ServiceClient, fake_openai: FakeOpenAI, papers_dir: Path
+) -> None:
+    """The same categories in another order (a taxonomy given as a list is named `custom`):
+    the parent's answers are still categories of the child's taxonomy."""
+    _, child_id = await reclassified_then_cancelled(
+        llm_client, fake_openai, papers_dir, TAXONOMY[::-1]
+    )
+
+    assert [p["category"] for p in await llm_client.papers(child_id)] == ["Galaxies"] * 2
 
 
 async def test_a_scanned_paper_is_read_by_the_vision_model_in_a_job(

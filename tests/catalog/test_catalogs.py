@@ -163,6 +163,12 @@ def test_groups_are_sorted_by_name_with_papers_not_classified_yet_last(
     assert [paper.id for paper in groups[2].papers] == [5, 4]
 
 
+def test_a_category_a_user_cleared_is_listed_as_uncategorized(papers: list[Paper]) -> None:
+    cleared = papers[0].model_copy(update={"category": None, "sources": {"category": "user"}})
+
+    assert [group.name for group in group_by_category([cleared])] == [UNCATEGORIZED]
+
+
 def test_the_classifiers_uncategorized_is_a_group_apart_from_papers_not_classified(
     papers: list[Paper],
 ) -> None:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from catalogsvc.domain import Paper
-from catalogsvc.taxonomies import NOT_CLASSIFIED
+from catalogsvc.domain import FieldSource, Paper
+from catalogsvc.taxonomies import NOT_CLASSIFIED, UNCATEGORIZED
 
 PARTIAL_NOTICE = "Partial catalog: the job ended before it had read and classified every file."
 
@@ -70,8 +70,11 @@ def group_by_category(papers: Sequence[Paper]) -> list[CategoryGroup]:
 
 
 def category_group(paper: Paper) -> str:
-    """The name of the catalog group the paper is listed in."""
-    return paper.category or NOT_CLASSIFIED
+    """The name of the catalog group the paper is listed in: one a user cleared is
+    Uncategorized, one no classifier reached is not classified yet."""
+    if paper.category:
+        return paper.category
+    return UNCATEGORIZED if paper.sources.get("category") == FieldSource.user else NOT_CLASSIFIED
 
 
 def doi_url(doi: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -156,15 +156,17 @@ def carried_files(
     return carried
 
 
-def with_user_categories_only(files: Sequence[NewFile]) -> list[NewFile]:
-    """The files with their papers' machine-set categories cleared, for a job of another
-    taxonomy: the old one's answers mean nothing there, and a job that stops before it
-    classifies lists such papers as not classified yet. A category a user set stays (the
-    classify phase keeps it if the new taxonomy has it)."""
+def with_categories_of(files: Sequence[NewFile], names: Collection[str]) -> list[NewFile]:
+    """The files with their papers' machine-set categories cleared where they are not among
+    `names` (a job of another taxonomy: the old one's answers mean nothing there), so that a
+    job that stops before it classifies lists such papers as not classified yet. A category
+    a user set stays (the classify phase keeps it if the new taxonomy has it)."""
     unclassified = {"category": None, "category_score": None}
     return [
         replace(file, paper=file.paper.model_copy(update=unclassified))
-        if file.paper is not None and file.paper.sources.get("category") != FieldSource.user
+        if file.paper is not None
+        and file.paper.category not in names
+        and file.paper.sources.get("category") != FieldSource.user
         else file
         for file in files
     ]

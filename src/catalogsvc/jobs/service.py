@@ -36,7 +36,7 @@ from catalogsvc.jobs.inputs import (
     has_pdf_below,
     remove_job_files,
     save_uploads,
-    with_user_categories_only,
+    with_categories_of,
 )
 from catalogsvc.jobs.job_names import default_name
 from catalogsvc.jobs.job_reads import JobReads
@@ -47,6 +47,7 @@ from catalogsvc.settings import Settings
 from catalogsvc.store.models import JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Store
 from catalogsvc.store.snapshot import JobSnapshot, JobView
+from catalogsvc.taxonomies import UNCATEGORIZED
 
 if TYPE_CHECKING:  # procrastinate is installed with the postgresql extra only
     from catalogsvc.jobs.task_queue import TaskQueue
@@ -174,8 +175,8 @@ class JobService(JobReads):
         await self._runner.wait(parent.id)
         files = await self._carried_files(parent, retry_failed=False)
         chosen = taxonomy or Taxonomy.model_validate(parent.taxonomy)
-        if chosen != Taxonomy.model_validate(parent.taxonomy):
-            files = with_user_categories_only(files)
+        names = {category.name for category in chosen.categories} | {UNCATEGORIZED}
+        files = with_categories_of(files, names)
         return await self._create(
             uuid.uuid4().hex,
             JobKind.reclassify,
