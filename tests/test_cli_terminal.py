@@ -28,7 +28,7 @@ def spawn_cli(settings: Settings, *args: str) -> pexpect.spawn:
         cwd=str(REPO_ROOT),
         env=command_env(settings),
         encoding="utf-8",
-        dimensions=(40, 120),
+        dimensions=(40, 80),  # a terminal's default width: the bar must fit it whole
         timeout=120,
     )
 
@@ -52,7 +52,8 @@ def test_log_lines_never_print_inside_the_progress_bar(
     assert child.exitstatus == 0, child.before
     assert bars and logs, lines  # both were drawn: the bar and the jobs' log lines
     assert not [line for line in bars if _LOG.search(line)], "a log line inside the bar"
-    assert any(re.search(r"files · \d+ papers .* elapsed · \S+ left", line) for line in bars), bars
+    whole = r"\d+/\d+ files · \d+ papers [\d.,]+/s \d:\d\d:\d\d \d:\d\d:\d\d left$"
+    assert any(re.search(whole, line) for line in bars), bars  # rate and both times, uncut
     assert bars[-1].split()[0] == "completed", bars[-1]  # its last word: how the job ended
 
 

@@ -12,23 +12,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from catalogsvc.app import create_app, open_services
 from catalogsvc.catalog.catalogs import CatalogFormat, RenderedCatalog
 from catalogsvc.cli_history import history_table
 from catalogsvc.cli_logging import configure_logging
 from catalogsvc.cli_outputs import remember_output, remembered_output
+from catalogsvc.cli_progress import progress_bar
 from catalogsvc.domain import JobStatus
 from catalogsvc.errors import CatalogError, JobConflict, NotAFolder
 from catalogsvc.extraction.extract import extract_paper
@@ -179,7 +169,7 @@ async def _run_job(
         async with services.bus.subscribe(job_id) as events:
             # Subscribed first, then read: no event falls between the two.
             current = await services.jobs.get_job(job_id)
-            with _progress_bar() as bar:
+            with progress_bar(console) as bar:
                 task = bar.add_task(
                     current.job.phase,
                     total=current.progress.files_total,
@@ -209,27 +199,6 @@ async def _run_job(
         loop.remove_signal_handler(signal.SIGINT)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         return final, catalogs
-
-
-class FilesPerSecond(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed:.1f} files/s" if task.speed else "")
-
-
-def _progress_bar() -> Progress:
-    """Phase, bar, files done of all, papers, rate, elapsed and time left."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files · {task.fields[papers]} papers"),
-        FilesPerSecond(),
-        TimeElapsedColumn(),
-        TextColumn("elapsed ·"),
-        TimeRemainingColumn(),
-        TextColumn("left"),
-        console=console,
-    )
 
 
 def _write_outcome(final: JobSnapshot, catalogs: list[RenderedCatalog], out: Path) -> int:
