@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -118,6 +119,32 @@ async def test_a_worker_that_died_while_idle_is_replaced_before_its_next_file(
         await wait_until_exited(pid)
 
         assert (await single.extract(str(second))).pages == 1
+
+
+async def test_a_process_that_ends_without_closing_its_pool_still_exits(tmp_path: Path) -> None:
+    """An error on the way out skips close(): multiprocessing then joins workers that ignore
+    SIGTERM, and the process waited for ever."""
+    (paper,) = write_papers(tmp_path, 1)
+    script = (
+        "import asyncio\n"
+        "from catalogsvc.extraction.extract import extract_paper\n"
+        "from catalogsvc.extraction.pool import ExtractionPool\n"
+        "async def main():\n"
+        "    pool = ExtractionPool(extract_paper, size=1, timeout_s=30)\n"
+        "    await pool.start()\n"
+        f"    print((await pool.extract({str(paper)!r})).pages)\n"
+        "asyncio.run(main())\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert (process.returncode, out.strip()) == (0, b"1")
 
 
 @pytest.mark.parametrize("limit_mb", [None, 1024])

@@ -15,6 +15,7 @@ non-blocking, which breaks large answers.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import multiprocessing
 import os
@@ -70,6 +71,9 @@ class ExtractionPool:
         self._workers: set[WorkerProcess] = set()
 
     async def start(self) -> None:
+        # A process that ends without close() (an error on its way out) would wait for ever
+        # at exit: multiprocessing joins its workers, which ignore SIGTERM. Killed first.
+        atexit.register(self._kill_workers)
         for n in range(self.size):
             worker = await asyncio.to_thread(self._spawn)
             thread = threading.Thread(
@@ -87,6 +91,13 @@ class ExtractionPool:
             self._requests.put(None)
         await asyncio.to_thread(self._join_threads)
         self._threads.clear()
+        atexit.unregister(self._kill_workers)
+
+    def _kill_workers(self) -> None:
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.kill()
 
     def _join_threads(self) -> None:
         deadline = time.monotonic() + CLOSE_GRACE_S
