@@ -25,7 +25,7 @@ from pybtex.plugin import find_plugin  # type: ignore[import-untyped]
 from catalogsvc.catalog.catalogs import CatalogFormat
 from catalogsvc.domain import Paper
 from catalogsvc.extraction.extract import extract_paper
-from tests.catalog.test_catalogs import make_paper, render_text
+from tests.catalog.sample_catalog import make_paper, render_text
 from tests.conftest import CORPUS_DIR
 
 PUBLISHED: dict[str, Any] = {"authors": ["Kirk E. Jordan", "Gerard R. Richter"], "year": 1986}
