@@ -143,6 +143,11 @@ class Paper(BaseModel):
         examples=[{"title": "pdf", "venue": "metadata"}],
     )
 
+    @property
+    def category_set_by_user(self) -> bool:
+        """Whether a user chose the category (none included: clearing it is a choice too)."""
+        return self.sources.get("category") == FieldSource.user
+
 
 @dataclass(frozen=True, slots=True)
 class CategoryAssignment:

@@ -288,3 +288,8 @@ def _category(position: int, item: Any) -> Category:
     except ValidationError as error:
         first = error.errors()[0]
         raise InvalidTaxonomy(f"Category {position} ({name.strip()!r}): {first['msg']}") from error
+
+
+def assignable_categories(taxonomy: Taxonomy) -> set[str]:
+    """The categories a paper of a job of this taxonomy may have: its own and UNCATEGORIZED."""
+    return {category.name for category in taxonomy.categories} | {UNCATEGORIZED}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from catalogsvc.domain import FieldSource, Paper
+from catalogsvc.domain import Paper
 from catalogsvc.taxonomies import NOT_CLASSIFIED, UNCATEGORIZED
 
 PARTIAL_NOTICE = "Partial catalog: the job ended before it had read and classified every file."
@@ -74,7 +74,7 @@ def category_group(paper: Paper) -> str:
     Uncategorized, one no classifier reached is not classified yet."""
     if paper.category:
         return paper.category
-    return UNCATEGORIZED if paper.sources.get("category") == FieldSource.user else NOT_CLASSIFIED
+    return UNCATEGORIZED if paper.category_set_by_user else NOT_CLASSIFIED
 
 
 def doi_url(doi: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from catalogsvc.domain import FieldSource, FileState, Paper
+from catalogsvc.domain import FileState, Paper
 from catalogsvc.errors import NotAFolder, PathNotAllowed, StorageFull, UploadTooLarge
 from catalogsvc.store.disk_space import is_out_of_space
 from catalogsvc.store.models import JobFileRow
@@ -166,7 +166,7 @@ def with_categories_of(files: Sequence[NewFile], names: Collection[str]) -> list
         replace(file, paper=file.paper.model_copy(update=unclassified))
         if file.paper is not None
         and file.paper.category not in names
-        and file.paper.sources.get("category") != FieldSource.user
+        and not file.paper.category_set_by_user
         else file
         for file in files
     ]

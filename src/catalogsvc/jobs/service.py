@@ -47,7 +47,7 @@ from catalogsvc.settings import Settings
 from catalogsvc.store.models import JobRow, utc_now
 from catalogsvc.store.repository import NewFile, Store
 from catalogsvc.store.snapshot import JobSnapshot, JobView
-from catalogsvc.taxonomies import UNCATEGORIZED
+from catalogsvc.taxonomies import assignable_categories
 
 if TYPE_CHECKING:  # procrastinate is installed with the postgresql extra only
     from catalogsvc.jobs.task_queue import TaskQueue
@@ -175,8 +175,7 @@ class JobService(JobReads):
         await self._runner.wait(parent.id)
         files = await self._carried_files(parent, retry_failed=False)
         chosen = taxonomy or Taxonomy.model_validate(parent.taxonomy)
-        names = {category.name for category in chosen.categories} | {UNCATEGORIZED}
-        files = with_categories_of(files, names)
+        files = with_categories_of(files, assignable_categories(chosen))
         return await self._create(
             uuid.uuid4().hex,
             JobKind.reclassify,

@@ -7,13 +7,13 @@ from collections import deque
 from collections.abc import Collection
 from functools import partial
 
-from catalogsvc.domain import ExtractedPaper, FieldSource, FileState, Paper
+from catalogsvc.domain import ExtractedPaper, FileState, Paper
 from catalogsvc.errors import CatalogError
 from catalogsvc.jobs.cancel_scope import JobCancelled
 from catalogsvc.pipeline.context import JobContext
 from catalogsvc.store.file_results import FileAlreadyEnded
 from catalogsvc.store.models import JobFileRow
-from catalogsvc.taxonomies import UNCATEGORIZED
+from catalogsvc.taxonomies import assignable_categories
 
 # Files in hand per worker: its pipe at its deepest (pipe_pace.MAX_PIPELINED), files waiting
 # to be stored together (recorder.BATCH_FILES) and as many again queued, so that a worker
@@ -155,11 +155,10 @@ async def classify_papers(context: JobContext) -> None:
 
 def _user_categories(papers: list[Paper], context: JobContext) -> set[int]:
     """The papers whose category a user set, to one of this job's categories."""
-    names = {category.name for category in context.taxonomy.categories} | {UNCATEGORIZED}
+    names = assignable_categories(context.taxonomy)
     return {
         paper.id
         for paper in papers
         # None: the user cleared it, which is a choice too.
-        if paper.sources.get("category") == FieldSource.user
-        and (paper.category is None or paper.category in names)
+        if paper.category_set_by_user and (paper.category is None or paper.category in names)
     }
