@@ -103,10 +103,7 @@ class ExtractionPool:
         deadline = time.monotonic() + CLOSE_GRACE_S
         for thread in self._threads:
             thread.join(max(deadline - time.monotonic(), 0))
-        with self._lock:
-            still_reading = list(self._workers)
-        for worker in still_reading:
-            worker.kill()
+        self._kill_workers()  # those still reading
         for thread in self._threads:
             thread.join()
         while True:  # what no worker took: its callers are told, not left waiting
